@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/**/*.slow.test.ts'],
+    testTimeout: 20_000,
+    env: { TZ: 'Africa/Johannesburg', LOG_LEVEL: 'silent' },
+  },
+});
