@@ -1,0 +1,44 @@
+export const ROLES = ['mentor', 'supervisor', 'trainer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LANGUAGES = ['en', 'pt', 'sw', 'st', 'ny'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+export const isLang = (value: unknown): value is Lang => LANGUAGES.includes(value as Lang);
+
+export interface User {
+  id: string;
+  role: Role;
+  name: string;
+  lang: Lang;
+  teamId: string | null;
+  active: boolean;
+  /** Channel addresses (`telegram:123`) that reach this person; several once she links channels. */
+  addresses: string[];
+  /** The address she wrote from last: where messages the bot starts are sent first. */
+  lastAddress: string | null;
+  createdAt: string;
+  invitedBy: string | null;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** IANA timezone, e.g. Africa/Blantyre. */
+  timezone: string;
+  supervisorId: string | null;
+  createdAt: string;
+}
+
+export interface Invite {
+  code: string;
+  role: Role;
+  teamId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  usedBy: string | null;
+  usedAt: string | null;
+}

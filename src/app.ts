@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { Delivery } from './channels/delivery.js';
+import type { Config } from './config/config.js';
+import { type Clock, type Ids, randomIds, systemClock } from './core/clock.js';
+import { Engine } from './core/engine.js';
+import type { Inbound, OutMessage } from './core/messages.js';
+import type { Services } from './core/services.js';
+import { allFeatures } from './features/index.js';
+import { createTranslations } from './i18n/i18n.js';
+import { loadLogSecret } from './logging/log-secret.js';
+import { createLogger, type Logger, pseudonymiser } from './logging/logger.js';
+import { contentDir, localesDir } from './paths.js';
+import { LowdbStore } from './store/lowdb/lowdb-store.js';
+import { loadCountries } from './teams/countries.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  ids?: Ids;
+  logger?: Logger;
+  /** Take the one-writer lock on DATA_DIR (the bot and record-changing commands). Default true. */
+  lock?: boolean;
+  sessionWriteDelayMs?: number;
+}
+
+/** The bot without its transports: store, engine and delivery of pushes. Channels feed it inbound messages. */
+export interface App {
+  readonly config: Config;
+  readonly services: Services;
+  readonly engine: Engine;
+  readonly delivery: Delivery;
+  /** Handles one inbound message: returns the replies for the sender and delivers anything for others. */
+  receive(inbound: Inbound): Promise<OutMessage[]>;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const store = await LowdbStore.open({
+    dataDir: config.DATA_DIR,
+    lock: options.lock ?? true,
+    sessionWriteDelayMs: options.sessionWriteDelayMs,
+    onTornLine: (file) =>
+      logger.warn({ file }, 'journal had a torn last line (crash mid-write); it was dropped'),
+  });
+  try {
+    const services: Services = {
+      store,
+      clock: options.clock ?? systemClock,
+      ids: options.ids ?? randomIds,
+      i18n: await createTranslations(localesDir),
+      logger,
+      pseudo: pseudonymiser(await loadLogSecret(config.DATA_DIR)),
+      countries: loadCountries(join(contentDir, 'countries')),
+      config,
+    };
+    const engine = new Engine(services, allFeatures());
+    const delivery = new Delivery(store.users, logger, services.pseudo);
+    return {
+      config,
+      services,
+      engine,
+      delivery,
+      async receive(inbound) {
+        const result = await engine.handle(inbound);
+        if (result.pushes.length > 0) await delivery.deliver(result.pushes);
+        return result.replies;
+      },
+      async close() {
+        await engine.idle();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Config } from '../config/config.js';
+import type { Translations } from '../i18n/i18n.js';
+import type { Logger, Pseudonymiser } from '../logging/logger.js';
+import type { Store } from '../store/port.js';
+import type { Countries } from '../teams/countries.js';
+import type { Clock, Ids } from './clock.js';
+
+/** The ports a feature may use. Built once in the composition root; tests build their own with fakes. */
+export interface Services {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  i18n: Translations;
+  logger: Logger;
+  pseudo: Pseudonymiser;
+  countries: Countries;
+  config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ'>;
+}

@@ -1,0 +1,15 @@
+import type { Feature } from '../core/flow.js';
+import { helpFeature } from './help/index.js';
+import { invitesFeature } from './invites/index.js';
+import { languageFeature } from './language/index.js';
+import { onboardingFeature } from './onboarding/index.js';
+import { usersFeature } from './users/index.js';
+
+/** Every feature the bot has; the engine builds the menu and commands from these. */
+export const allFeatures = (): Feature[] => [
+  onboardingFeature,
+  invitesFeature,
+  usersFeature,
+  languageFeature,
+  helpFeature,
+];
