@@ -1,6 +1,6 @@
 import type { App } from '../../src/app.js';
-import type { ChannelName, Choice, OutMessage } from '../../src/core/messages.js';
 import type { ChannelSender } from '../../src/channels/delivery.js';
+import type { ChannelName, Choice, OutMessage } from '../../src/core/messages.js';
 
 export interface Received {
   to: string;
@@ -38,7 +38,11 @@ export class ChatDriver implements ChannelSender {
   async tap(from: string, label: string): Promise<OutMessage[]> {
     const choice = this.lastChoices(from).find((c) => c.label.toLowerCase().includes(label.toLowerCase()));
     if (!choice) {
-      throw new Error(`no button "${label}" for ${from}; shown: ${this.lastChoices(from).map((c) => c.label).join(' | ')}`);
+      throw new Error(
+        `no button "${label}" for ${from}; shown: ${this.lastChoices(from)
+          .map((c) => c.label)
+          .join(' | ')}`,
+      );
     }
     return this.choice(from, choice.id);
   }
@@ -61,7 +65,13 @@ export class ChatDriver implements ChannelSender {
     payload: Parameters<App['receive']>[0]['payload'],
     messageId?: string,
   ): Promise<OutMessage[]> {
-    const replies = await this.app.receive({ channel: this.name, ref: from, messageId, at: new Date(), payload });
+    const replies = await this.app.receive({
+      channel: this.name,
+      ref: from,
+      messageId,
+      at: new Date(),
+      payload,
+    });
     for (const message of replies) this.log.push({ to: from, message });
     return replies;
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock, Ids } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -50,7 +50,9 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
-export async function makeTestApp(options: TestAppOptions = {}): Promise<App & { clock: FixedClock; dataDir: string }> {
+export async function makeTestApp(
+  options: TestAppOptions = {},
+): Promise<App & { clock: FixedClock; dataDir: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new FixedClock();
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });

@@ -1,0 +1,121 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { type RunnerHandle, run } from '@grammyjs/runner';
+import { Bot, type Context, webhookCallback } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Hono } from 'hono';
+import type { App } from '../../app.js';
+import type { InboundPayload, OutMessage } from '../../core/messages.js';
+import type { ChannelSender } from '../delivery.js';
+import { payloadOf } from './telegram-inbound.js';
+import { renderTelegram } from './telegram-render.js';
+
+export interface TelegramOptions {
+  token: string;
+  apiRoot: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** Skips getMe (tests, benchmarks). */
+  botInfo?: UserFromGetMe;
+}
+
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
+/**
+ * Telegram through grammY: long polling (the runner, so one slow chat does not hold up the others) or a
+ * webhook. A thin translator: native update -> Inbound, outputs -> API calls, one error boundary.
+ */
+export class TelegramChannel implements ChannelSender {
+  readonly name = 'telegram' as const;
+  readonly bot: Bot;
+  private runner: RunnerHandle | null = null;
+
+  constructor(
+    private readonly app: App,
+    private readonly options: TelegramOptions,
+  ) {
+    this.bot = new Bot(options.token, { botInfo: options.botInfo, client: { apiRoot: options.apiRoot } });
+    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+    this.bot.on('message', (ctx) => this.onMessage(ctx));
+    this.bot.on('callback_query:data', (ctx) => this.onCallback(ctx));
+    this.bot.catch((error) => {
+      app.services.logger.error(
+        { err: error.error, update: error.ctx.update.update_id },
+        'telegram update failed',
+      );
+    });
+  }
+
+  async start(http?: Hono): Promise<void> {
+    await this.bot.init();
+    const { logger } = this.app.services;
+    if (this.options.webhookUrl) {
+      if (!http) throw new Error('webhook mode needs the HTTP server');
+      http.post(
+        TELEGRAM_WEBHOOK_PATH,
+        webhookCallback(this.bot, 'hono', { secretToken: this.options.webhookSecret }),
+      );
+      await this.bot.api.setWebhook(this.options.webhookUrl, {
+        secret_token: this.options.webhookSecret,
+        allowed_updates: ['message', 'callback_query'],
+      });
+      logger.info({ mode: 'webhook' }, 'telegram started');
+    } else {
+      await this.bot.api.deleteWebhook();
+      this.runner = run(this.bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+      logger.info({ mode: 'polling', bot: this.bot.botInfo.username }, 'telegram started');
+    }
+    await this.bot.api
+      .setMyCommands([
+        { command: 'menu', description: 'Main menu' },
+        { command: 'help', description: 'Help' },
+        { command: 'language', description: 'Change language' },
+        { command: 'cancel', description: 'Stop what you are doing' },
+      ])
+      .catch((error) => logger.warn({ err: error }, 'could not set telegram commands'));
+  }
+
+  /** Stops receiving; updates already fetched are still handled (the engine's idle() waits for them). */
+  async stop(): Promise<void> {
+    if (this.runner?.isRunning()) await this.runner.stop();
+    this.runner = null;
+  }
+
+  async send(ref: string, messages: OutMessage[]): Promise<void> {
+    await renderTelegram(this.bot.api, ref, messages);
+  }
+
+  private async onMessage(ctx: Context): Promise<void> {
+    if (ctx.chat?.type !== 'private' || !ctx.message) return;
+    const payload = payloadOf(ctx, (fileId) => this.download(fileId));
+    if (payload) await this.handle(ctx, payload, String(ctx.message.message_id));
+  }
+
+  private async onCallback(ctx: Context): Promise<void> {
+    const query = ctx.callbackQuery;
+    if (!query?.data || ctx.chat?.type !== 'private') return;
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    await this.handle(ctx, { kind: 'choice', id: query.data }, `cb:${query.id}`);
+  }
+
+  private async handle(ctx: Context, payload: InboundPayload, messageId: string): Promise<void> {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    const replies = await this.app.receive({
+      channel: 'telegram',
+      ref: String(chatId),
+      messageId,
+      at: new Date(),
+      payload,
+      langHint: ctx.from?.language_code,
+    });
+    await renderTelegram(this.bot.api, chatId, replies);
+  }
+
+  private async download(fileId: string): Promise<Uint8Array> {
+    const file = await this.bot.api.getFile(fileId);
+    if (!file.file_path) throw new Error('telegram gave no file path');
+    const response = await fetch(`${this.options.apiRoot}/file/bot${this.options.token}/${file.file_path}`);
+    if (!response.ok) throw new Error(`telegram file download failed: ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { demoRef, ensureDemoUsers } from '../../accounts/demo.js';
+import { LANGUAGES, ROLES } from '../../accounts/types.js';
+import type { App } from '../../app.js';
+import type { OutMessage } from '../../core/messages.js';
+import type { ChannelSender } from '../delivery.js';
+
+const MAX_BODY_BYTES = 16 * 1024;
+const OUTBOX_LIMIT = 100;
+
+const sessionBody = z.object({ identity: z.enum([...ROLES, 'visitor']).optional() });
+const messageBody = z
+  .object({
+    token: z.string().min(8).max(200),
+    id: z.string().max(100).optional(),
+    text: z.string().max(10_000).optional(),
+    choice: z.string().max(200).optional(),
+  })
+  .refine((b) => (b.text === undefined) !== (b.choice === undefined), 'send either text or choice');
+
+interface Outbox {
+  seq: number;
+  items: { seq: number; message: OutMessage }[];
+}
+
+/**
+ * The web chat: a page at `/` and a small JSON API. A browser holds a random token; the chat's address is a hash
+ * of it, so the stored address never reveals the token. In demo mode (loopback only, never in production) fixed
+ * tokens stand for the demo identities of every role.
+ */
+export class WebchatChannel implements ChannelSender {
+  readonly name = 'webchat' as const;
+  private readonly outboxes = new Map<string, Outbox>();
+
+  constructor(
+    private readonly app: App,
+    private readonly mode: 'demo' | 'on',
+  ) {}
+
+  async send(ref: string, messages: OutMessage[]): Promise<void> {
+    const box = this.outboxes.get(ref) ?? { seq: 0, items: [] };
+    for (const message of messages) box.items.push({ seq: ++box.seq, message });
+    box.items.splice(0, Math.max(0, box.items.length - OUTBOX_LIMIT));
+    this.outboxes.set(ref, box);
+  }
+
+  refFor(token: string): string {
+    if (this.mode === 'demo' && token.startsWith('demo-')) return token;
+    return createHash('sha256').update(token).digest('base64url').slice(0, 24);
+  }
+
+  mount(http: Hono, page: string): void {
+    const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'too_large' }, 413) });
+    http.get('/', (c) => c.html(page));
+    http.get('/webchat/api/config', (c) => {
+      const lang = (c.req.query('lang') ?? 'en').slice(0, 2);
+      const t = this.app.services.i18n.t(LANGUAGES.find((l) => l === lang) ?? 'en');
+      return c.json({
+        mode: this.mode,
+        identities: this.mode === 'demo' ? [...ROLES, 'visitor'] : [],
+        roles: Object.fromEntries(ROLES.map((r) => [r, t(`roles.${r}`)])),
+        strings: Object.fromEntries(
+          ['title', 'placeholder', 'send', 'chooseIdentity', 'visitor', 'demoNote', 'done', 'switch'].map(
+            (k) => [k, t(`webchat.${k}`)],
+          ),
+        ),
+      });
+    });
+    http.post('/webchat/api/session', limit, async (c) => {
+      const parsed = sessionBody.safeParse(await c.req.json().catch(() => ({})));
+      const identity = parsed.success ? parsed.data.identity : undefined;
+      if (this.mode === 'demo' && identity && identity !== 'visitor') {
+        await ensureDemoUsers(this.app.services);
+        return c.json({ token: demoRef(identity) });
+      }
+      const token = Buffer.from(this.app.services.ids.bytes(18)).toString('base64url');
+      return c.json({ token });
+    });
+    http.post('/webchat/api/messages', limit, async (c) => {
+      const parsed = messageBody.safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success) return c.json({ error: 'bad_request' }, 400);
+      const { token, id, text, choice } = parsed.data;
+      const ref = this.refFor(token);
+      const replies = await this.app.receive({
+        channel: 'webchat',
+        ref,
+        messageId: id,
+        at: new Date(),
+        payload: choice !== undefined ? { kind: 'choice', id: choice } : { kind: 'text', text: text ?? '' },
+      });
+      return c.json({ messages: replies });
+    });
+    http.get('/webchat/api/events', (c) => {
+      const token = c.req.query('token') ?? '';
+      const after = Number(c.req.query('after') ?? 0) || 0;
+      const box = this.outboxes.get(this.refFor(token));
+      return c.json({ events: box ? box.items.filter((i) => i.seq > after) : [] });
+    });
+  }
+}
