@@ -133,7 +133,7 @@ export class Engine {
     // Strip control characters a client may send; keep line breaks.
     const text = raw
       .normalize('NFC')
-      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+      .replace(/[^\P{Cc}\n\t]/gu, '')
       .trim();
     if (text.length > MAX_TEXT_LENGTH) {
       ctx.say(ctx.t('input.tooLong', { max: MAX_TEXT_LENGTH }));
@@ -241,7 +241,7 @@ export class Engine {
       }
       default: {
         const command = this.commands.get(name);
-        if (command && command.roles.includes(user.role)) return this.startFlow(ctx, command.flow, { args });
+        if (command?.roles.includes(user.role)) return this.startFlow(ctx, command.flow, { args });
         return this.showMenu(ctx, ctx.t('commands.unknown', { command: `/${name}` }));
       }
     }
