@@ -1,0 +1,50 @@
+import { Command, Option } from 'commander';
+import { ROLES } from '../accounts/types.js';
+import { chatCommand } from './commands/chat.js';
+import { inviteCommand } from './commands/invite.js';
+import { seedDemoCommand } from './commands/seed-demo.js';
+import { CliError } from './open-app.js';
+
+/** `npm run cli -- <command>`: the same configuration and store as the server (shared docs/interfaces.md). */
+const program = new Command('cli')
+  .description('m2m Mentor Mother assistant: command line')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('chat')
+  .description('talk to the bot from a terminal')
+  .option('--json', 'one JSON object per line in and out (for scripts)')
+  .option('--as <name>', 'who you are in the interactive chat (e.g. demo-admin after seed-demo)', 'you')
+  .action(chatCommand);
+
+program
+  .command('invite')
+  .description('print a one-time invite code (this is how the first admin is made)')
+  .addOption(new Option('--role <role>', 'the role of the new person').choices([...ROLES]).makeOptionMandatory())
+  .option('--team <name>', 'the team (a new team name with --role supervisor creates it)')
+  .option('--country <cc>', 'ISO 3166 country code of a new team', 'ZA')
+  .option('--timezone <tz>', "timezone of a new team (default: the country's)")
+  .option('--json', 'print {"code", "role", "team", "expires"}')
+  .action(inviteCommand);
+
+program
+  .command('seed-demo')
+  .description('demo users of every role and a demo team')
+  .action(seedDemoCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CliError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  const code = (error as { code?: string }).code;
+  if (code?.startsWith('commander.')) {
+    const exitCode = (error as { exitCode?: number }).exitCode ?? 2;
+    process.exit(code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2);
+  }
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+}
