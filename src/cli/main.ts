@@ -21,17 +21,16 @@ program
 program
   .command('invite')
   .description('print a one-time invite code (this is how the first admin is made)')
-  .addOption(new Option('--role <role>', 'the role of the new person').choices([...ROLES]).makeOptionMandatory())
+  .addOption(
+    new Option('--role <role>', 'the role of the new person').choices([...ROLES]).makeOptionMandatory(),
+  )
   .option('--team <name>', 'the team (a new team name with --role supervisor creates it)')
   .option('--country <cc>', 'ISO 3166 country code of a new team', 'ZA')
   .option('--timezone <tz>', "timezone of a new team (default: the country's)")
   .option('--json', 'print {"code", "role", "team", "expires"}')
   .action(inviteCommand);
 
-program
-  .command('seed-demo')
-  .description('demo users of every role and a demo team')
-  .action(seedDemoCommand);
+program.command('seed-demo').description('demo users of every role and a demo team').action(seedDemoCommand);
 
 try {
   await program.parseAsync(process.argv);
@@ -43,7 +42,9 @@ try {
   const code = (error as { code?: string }).code;
   if (code?.startsWith('commander.')) {
     const exitCode = (error as { exitCode?: number }).exitCode ?? 2;
-    process.exit(code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2);
+    process.exit(
+      code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2,
+    );
   }
   process.stderr.write(`${(error as Error).stack ?? error}\n`);
   process.exit(1);

@@ -1,5 +1,5 @@
 import { type App, createApp } from '../app.js';
-import { ConfigError, type Config, loadConfig } from '../config/config.js';
+import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import { StoreLockedError } from '../store/port.js';
 

@@ -152,17 +152,13 @@ export class Engine {
       if (ctx.session.flow !== ONBOARDING) return this.welcomeStranger(ctx);
     }
     const flow = ctx.session.flow ? this.flows.get(ctx.session.flow) : undefined;
-    if (!flow) {
-      if (
-        ctx.user &&
-        normaliseInviteCode(text) &&
-        (await this.services.store.invites.get(normaliseInviteCode(text) ?? ''))
-      ) {
-        ctx.say(ctx.t('onboarding.alreadyRegistered'));
-        return this.showMenu(ctx);
-      }
-      return this.showMenu(ctx, ctx.t('menu.notUnderstood'));
+    const atMenu = !flow || flow.id === 'menu';
+    const code = normaliseInviteCode(text);
+    if (ctx.user && atMenu && code && (await this.services.store.invites.get(code))) {
+      ctx.say(ctx.t('onboarding.alreadyRegistered'));
+      return this.showMenu(ctx);
     }
+    if (!flow) return this.showMenu(ctx, ctx.t('menu.notUnderstood'));
     const pending = ctx.session.pending;
     if (!pending) return flow.onInput(ctx, { kind: 'text', text });
     const match = matchTypedChoice(text, pending);
@@ -235,7 +231,7 @@ export class Engine {
       case 'menu':
         return this.showMenu(ctx);
       case 'cancel': {
-        const wasBusy = ctx.session.flow !== null;
+        const wasBusy = ctx.session.flow !== null && ctx.session.flow !== 'menu';
         ctx.endFlow();
         return this.showMenu(ctx, ctx.t(wasBusy ? 'commands.cancelled' : 'commands.nothingToCancel'));
       }
@@ -269,9 +265,11 @@ export class Engine {
     if (intro) ctx.say(intro);
     ctx.session.flow = 'menu';
     const entries = this.menuFor(ctx.user);
+    // Free text at the menu is not an error: it goes to the menu flow (and, with search, becomes a question).
     ctx.ask(
       ctx.t('menu.title', { name: ctx.user.name }),
       entries.map((e) => ({ id: e.id, label: ctx.t(e.label) })),
+      { allowText: true },
     );
   }
 
@@ -297,7 +295,7 @@ export class Engine {
           input.kind === 'choice' && ctx.user
             ? this.menuFor(ctx.user).find((e) => e.id === input.id)
             : undefined;
-        if (!entry) return ctx.showMenu();
+        if (!entry) return ctx.showMenu(ctx.t('menu.notUnderstood'));
         return ctx.startFlow(entry.flow);
       },
     };

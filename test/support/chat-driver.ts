@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app.js';
 import type { ChannelSender } from '../../src/channels/delivery.js';
 import type { ChannelName, Choice, OutMessage } from '../../src/core/messages.js';
@@ -13,7 +14,6 @@ export interface Received {
  */
 export class ChatDriver implements ChannelSender {
   readonly log: Received[] = [];
-  private seq = 0;
 
   constructor(
     private readonly app: App,
@@ -26,12 +26,12 @@ export class ChatDriver implements ChannelSender {
     for (const message of messages) this.log.push({ to: ref, message });
   }
 
-  async text(from: string, text: string, messageId = `m${++this.seq}`): Promise<OutMessage[]> {
+  async text(from: string, text: string, messageId: string = randomUUID()): Promise<OutMessage[]> {
     return this.receive(from, { kind: 'text', text }, messageId);
   }
 
   async choice(from: string, id: string): Promise<OutMessage[]> {
-    return this.receive(from, { kind: 'choice', id }, `m${++this.seq}`);
+    return this.receive(from, { kind: 'choice', id }, randomUUID());
   }
 
   /** Taps the button whose label contains `label` on the last question this person was shown. */

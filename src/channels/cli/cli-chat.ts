@@ -47,7 +47,8 @@ export class CliChat implements ChannelSender {
   async run(input: NodeJS.ReadableStream, defaultFrom: string): Promise<void> {
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let n = 0;
-    if (!this.json) this.write(`You are "${defaultFrom}". Type a message (or a choice's number); Ctrl-D ends.`);
+    if (!this.json)
+      this.write(`You are "${defaultFrom}". Type a message (or a choice's number); Ctrl-D ends.`);
     for await (const line of lines) {
       n++;
       if (this.json) {
@@ -64,14 +65,16 @@ export class CliChat implements ChannelSender {
     let parsed: z.infer<typeof inputLine>;
     try {
       const result = inputLine.safeParse(JSON.parse(line));
-      if (!result.success) throw new Error('expected {"from", "text"}, {"from", "choice"} or {"from", "document"}');
+      if (!result.success)
+        throw new Error('expected {"from", "text"}, {"from", "choice"} or {"from", "document"}');
       parsed = result.data;
     } catch (error) {
       this.write(JSON.stringify({ type: 'error', in: n, message: (error as Error).message }));
       return;
     }
     if ('text' in parsed) return this.deliver(parsed.from, { kind: 'text', text: parsed.text }, `cli-${n}`);
-    if ('choice' in parsed) return this.deliver(parsed.from, { kind: 'choice', id: parsed.choice }, `cli-${n}`);
+    if ('choice' in parsed)
+      return this.deliver(parsed.from, { kind: 'choice', id: parsed.choice }, `cli-${n}`);
     const path = parsed.document;
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) {
@@ -115,7 +118,9 @@ export class CliChat implements ChannelSender {
         break;
       case 'image':
       case 'document':
-        this.write(`${prefix}[${message.type}] ${message.path}${message.caption ? ` - ${message.caption}` : ''}`);
+        this.write(
+          `${prefix}[${message.type}] ${message.path}${message.caption ? ` - ${message.caption}` : ''}`,
+        );
         break;
       default: {
         const unreachable: never = message;

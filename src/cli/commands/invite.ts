@@ -15,7 +15,8 @@ export interface InviteOptions {
 /** Prints a one-time invite code. This is how the first admin is made. */
 export async function inviteCommand(options: InviteOptions): Promise<void> {
   const role = options.role as Role;
-  if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')} (got "${options.role}")`, 2);
+  if (!ROLES.includes(role))
+    throw new CliError(`--role must be one of ${ROLES.join(', ')} (got "${options.role}")`, 2);
   if (options.timezone && !isTimezone(options.timezone)) {
     throw new CliError(`--timezone "${options.timezone}" is not an IANA timezone (e.g. Africa/Nairobi)`, 2);
   }
@@ -24,10 +25,14 @@ export async function inviteCommand(options: InviteOptions): Promise<void> {
     const { services } = app;
     let team: Team | undefined;
     if (options.team) {
-      if (role !== 'mentor' && role !== 'supervisor') throw new CliError('--team is for mentors and supervisors', 2);
+      if (role !== 'mentor' && role !== 'supervisor')
+        throw new CliError('--team is for mentors and supervisors', 2);
       team = await services.store.teams.byName(options.team);
       if (!team && role === 'mentor') {
-        throw new CliError(`no team "${options.team}": invite its supervisor first with --role supervisor --team`, 2);
+        throw new CliError(
+          `no team "${options.team}": invite its supervisor first with --role supervisor --team`,
+          2,
+        );
       }
       if (!team) {
         const country = (options.country ?? 'ZA').toUpperCase();

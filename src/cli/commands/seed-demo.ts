@@ -8,7 +8,9 @@ export async function seedDemoCommand(): Promise<void> {
     const users = await ensureDemoUsers(app.services);
     process.stdout.write(`Demo team "${DEMO_TEAM}" with:\n`);
     for (const user of users) {
-      process.stdout.write(`  ${user.role.padEnd(10)} ${user.name}  (npm run cli -- chat --as ${demoRef(user.role)})\n`);
+      process.stdout.write(
+        `  ${user.role.padEnd(10)} ${user.name}  (npm run cli -- chat --as ${demoRef(user.role)})\n`,
+      );
     }
   } finally {
     await app.close();

@@ -8,7 +8,7 @@ export function validateDisplayName(raw: string): NameProblem | null {
   const name = raw.trim().replace(/\s+/g, ' ');
   if (name.length < 2) return 'tooShort';
   if (name.length > 50) return 'tooLong';
-  if (!/\p{L}/u.test(name)) return 'noLetters';
   if ((name.match(/\d/g) ?? []).length >= 4) return 'looksLikeNumber';
+  if (!/\p{L}/u.test(name)) return 'noLetters';
   return null;
 }

@@ -42,6 +42,7 @@ export class LowdbStore implements Store {
   private readonly usersByAddress = new Map<string, User>();
   private sessionTimer: NodeJS.Timeout | null = null;
   private sessionsDirty = false;
+  private sessionWrite: Promise<void> = Promise.resolve();
   private closed = false;
 
   private constructor(
@@ -159,6 +160,7 @@ export class LowdbStore implements Store {
   async flush(): Promise<void> {
     if (this.sessionTimer) clearTimeout(this.sessionTimer);
     this.sessionTimer = null;
+    await this.sessionWrite;
     if (this.sessionsDirty && !this.readOnly) {
       this.sessionsDirty = false;
       await this.sessionDb.write();
@@ -210,7 +212,7 @@ export class LowdbStore implements Store {
     this.sessionTimer = setTimeout(() => {
       this.sessionTimer = null;
       this.sessionsDirty = false;
-      this.sessionDb.write().catch(() => {
+      this.sessionWrite = this.sessionDb.write().catch(() => {
         // Retried by the next change or by flush() at shutdown; conversation state is allowed to lag.
         this.sessionsDirty = true;
       });
