@@ -5,6 +5,10 @@ import { FILE_MODE } from './atomic-file.js';
 
 const LOCK_FILE = 'bot.lock';
 
+/** Locks this process holds: a lock file with our own pid is ours only if it is listed here; otherwise it was
+ * left by an earlier run that happened to have the same pid (pid 1 in a restarted container). */
+const held = new Set<string>();
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -25,14 +29,16 @@ export async function acquireLock(dataDir: string): Promise<() => Promise<void>>
       const handle = await open(path, 'wx', FILE_MODE);
       await handle.writeFile(String(process.pid));
       await handle.close();
+      held.add(path);
       return async () => {
+        held.delete(path);
         await unlink(path).catch(() => undefined);
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new StoreLockedError(dataDir, pid);
+      if (held.has(path) || (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))) {
+        throw new StoreLockedError(dataDir, held.has(path) ? process.pid : pid);
       }
       await unlink(path).catch(() => undefined);
     }

@@ -1,0 +1,128 @@
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LowdbStore } from '../src/store/lowdb/lowdb-store.js';
+import { tempDataDir } from './support/fakes.js';
+import { run, spawnTs, waitForLine } from './support/processes.js';
+
+describe('the bot process', () => {
+  it('starts within 10 s with no token, serves /healthz, keeps a second bot off its DATA_DIR, stops on SIGTERM', async () => {
+    const dataDir = tempDataDir();
+    const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' };
+    const started = Date.now();
+    const bot = spawnTs('src/main.ts', [], env);
+    try {
+      const [, url] = await waitForLine(bot, /(http:\/\/127\.0\.0\.1:\d+\/)/, 10_000);
+      const health = await fetch(`${url}healthz`);
+      expect(health.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await (await fetch(url as string)).text()).toContain('<title>');
+
+      const second = await run('src/main.ts', [], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/Another bot process \(pid \d+\) is using DATA_DIR/);
+
+      const invite = await run('src/cli/main.ts', ['invite', '--role', 'admin'], env);
+      expect(invite.code).toBe(1);
+      expect(invite.stderr).toContain('needs the store to itself');
+
+      bot.kill('SIGTERM');
+      const [code] = await once(bot, 'exit');
+      expect(code).toBe(0);
+      expect(existsSync(join(dataDir, 'bot.lock'))).toBe(false);
+    } finally {
+      bot.kill('SIGKILL');
+    }
+  });
+
+  it('refuses to start on a bad configuration value, naming it', async () => {
+    const result = await run('src/main.ts', [], {
+      DATA_DIR: tempDataDir(),
+      PORT: 'eighty',
+      REMINDER_TIME: '25:00',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('REMINDER_TIME: must be HH:MM');
+  });
+
+  it('keeps a registration confirmed to the user even when the process is killed right after', async () => {
+    const dataDir = tempDataDir();
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    const invite = await run('src/cli/main.ts', ['invite', '--role', 'trainer', '--json'], env);
+    const { code } = JSON.parse(invite.stdout);
+    const chat = spawnTs('src/cli/main.ts', ['chat', '--json'], env);
+    chat.stdin?.write(`${JSON.stringify({ from: 'lerato', text: code })}\n`);
+    chat.stdin?.write(`${JSON.stringify({ from: 'lerato', text: '4' })}\n`);
+    chat.stdin?.write(`${JSON.stringify({ from: 'lerato', text: 'Lerato' })}\n`);
+    await waitForLine(chat, /"type":"done","in":3/, 10_000);
+    chat.kill('SIGKILL');
+    await once(chat, 'exit');
+    const store = await LowdbStore.open({ dataDir, lock: true });
+    const user = await store.users.byAddress('cli:lerato');
+    expect(user).toMatchObject({ name: 'Lerato', role: 'trainer', lang: 'st' });
+    expect(
+      store
+        .journal('audit')
+        .all()
+        .map((r) => (r as { action?: string }).action),
+    ).toContain('user.registered');
+    await store.close();
+  });
+});
+
+describe('the command line', () => {
+  it('chat --json answers each line, marks the end of each answer and reports bad lines', async () => {
+    const env = { DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent' };
+    await run('src/cli/main.ts', ['seed-demo'], env);
+    const input = [
+      JSON.stringify({ from: 'demo-admin', text: '/menu' }),
+      JSON.stringify({ from: 'demo-admin', choice: 'm:users' }),
+      JSON.stringify({ from: 'demo-admin', choice: 'stale-id' }),
+      'not json',
+      JSON.stringify({ from: 'x', document: '/nonexistent/file.yaml' }),
+    ].join('\n');
+    const result = await run('src/cli/main.ts', ['chat', '--json'], env, `${input}\n`);
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === 'done').map((l) => l.in)).toEqual([1, 2, 3, 4, 5]);
+    expect(lines[0]).toMatchObject({ to: 'demo-admin', type: 'choices', multiple: false });
+    expect(
+      lines.find((l) => l.type === 'choices' && l.text.startsWith('People with an account')),
+    ).toBeTruthy();
+    expect(lines.find((l) => l.type === 'text' && l.text.includes('earlier message'))).toBeTruthy();
+    expect(lines.filter((l) => l.type === 'error').map((l) => l.in)).toEqual([4, 5]);
+  });
+
+  it('invite validates its options with clear messages', async () => {
+    const env = { DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent' };
+    const noTeam = await run('src/cli/main.ts', ['invite', '--role', 'mentor'], env);
+    expect(noTeam.code).toBe(2);
+    expect(noTeam.stderr).toContain('add --team NAME');
+    const badRole = await run('src/cli/main.ts', ['invite', '--role', 'boss'], env);
+    expect(badRole.code).toBe(2);
+    const badCountry = await run(
+      'src/cli/main.ts',
+      ['invite', '--role', 'supervisor', '--team', 'X', '--country', 'FR'],
+      env,
+    );
+    expect(badCountry.stderr).toContain('not a programme country');
+    const ok = await run(
+      'src/cli/main.ts',
+      ['invite', '--role', 'supervisor', '--team', 'Kisumu', '--country', 'KE', '--json'],
+      env,
+    );
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      role: 'supervisor',
+      team: 'Kisumu',
+      code: expect.stringMatching(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/),
+    });
+    const mentor = await run('src/cli/main.ts', ['invite', '--role', 'mentor', '--team', 'kisumu'], env);
+    expect(mentor.code).toBe(0);
+    expect(mentor.stdout).toContain('in the team Kisumu (KE, Africa/Nairobi)');
+  });
+});

@@ -1,0 +1,128 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { User } from '../../src/accounts/types.js';
+import { emptySession } from '../../src/core/session.js';
+import { LowdbStore } from '../../src/store/lowdb/lowdb-store.js';
+import { CURRENT_SCHEMA_VERSION, migrateToLatest } from '../../src/store/lowdb/migrations.js';
+import { StoreLockedError } from '../../src/store/port.js';
+import { tempDataDir } from '../support/fakes.js';
+
+const user = (id: string, address: string): User => ({
+  id,
+  role: 'mentor',
+  name: `User ${id}`,
+  lang: 'en',
+  teamId: null,
+  active: true,
+  addresses: [address],
+  lastAddress: address,
+  createdAt: '2026-11-01T00:00:00.000Z',
+  invitedBy: null,
+});
+
+describe('lowdb store', () => {
+  it('keeps users across a reopen, indexed by channel address, in owner-only files', async () => {
+    const dir = tempDataDir();
+    const store = await LowdbStore.open({ dataDir: dir, lock: true });
+    await store.users.put(user('u1', 'telegram:1'));
+    await store.users.put({ ...user('u1', 'telegram:1'), addresses: ['telegram:1', 'webchat:abc'] });
+    await store.close();
+    const again = await LowdbStore.open({ dataDir: dir, lock: true });
+    expect((await again.users.byAddress('webchat:abc'))?.id).toBe('u1');
+    expect(await again.users.list()).toHaveLength(1);
+    await again.close();
+    expect(statSync(join(dir, 'state.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('allows one writer per DATA_DIR; read-only opens may run beside it; a stale lock is taken over', async () => {
+    const dir = tempDataDir();
+    const first = await LowdbStore.open({ dataDir: dir, lock: true });
+    await expect(LowdbStore.open({ dataDir: dir, lock: true })).rejects.toBeInstanceOf(StoreLockedError);
+    const reader = await LowdbStore.open({ dataDir: dir, lock: false });
+    await expect(reader.users.put(user('u2', 'cli:x'))).rejects.toThrow(/read-only/);
+    await reader.close();
+    await first.close();
+    writeFileSync(join(dir, 'bot.lock'), '999999999');
+    const after = await LowdbStore.open({ dataDir: dir, lock: true });
+    await after.close();
+  });
+
+  it('writes conversation state behind, coalesced, and flushes it on close', async () => {
+    const dir = tempDataDir();
+    const store = await LowdbStore.open({ dataDir: dir, lock: true, sessionWriteDelayMs: 10_000 });
+    for (let i = 0; i < 50; i++) {
+      await store.sessions.set('cli:a', { ...emptySession(new Date()), step: `s${i}` });
+    }
+    await store.close();
+    const saved = JSON.parse(readFileSync(join(dir, 'sessions.json'), 'utf8'));
+    expect(saved['cli:a'].step).toBe('s49');
+  });
+
+  it('redeems an invite once, atomically, even when two people race for it', async () => {
+    const dir = tempDataDir();
+    const store = await LowdbStore.open({ dataDir: dir, lock: true });
+    await store.invites.put({
+      code: 'ABCD-EFGH',
+      role: 'trainer',
+      teamId: null,
+      createdBy: null,
+      createdAt: '2026-11-01T00:00:00.000Z',
+      expiresAt: '2026-11-15T00:00:00.000Z',
+      usedBy: null,
+      usedAt: null,
+    });
+    const at = new Date('2026-11-02T00:00:00.000Z');
+    const results = await Promise.all([
+      store.redeemInvite('ABCD-EFGH', user('a', 'cli:a'), at),
+      store.redeemInvite('ABCD-EFGH', user('b', 'cli:b'), at),
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+    expect(results[1]).toEqual({ ok: false, reason: 'used' });
+    expect((await store.users.byAddress('cli:a'))?.role).toBe('trainer');
+    expect(await store.users.byAddress('cli:b')).toBeUndefined();
+    expect(await store.redeemInvite('NOPE-NOPE', user('c', 'cli:c'), at)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+    await store.close();
+  });
+});
+
+describe('schema migrations', () => {
+  it('brings an unversioned file to the current schema', () => {
+    expect(migrateToLatest({ users: [] })).toEqual({
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      users: [],
+      teams: [],
+      invites: [],
+    });
+  });
+
+  it('leaves a current file as it is', () => {
+    const current = { schemaVersion: CURRENT_SCHEMA_VERSION, users: [], teams: [], invites: [] };
+    expect(migrateToLatest(current)).toEqual(current);
+  });
+
+  it('refuses data written by a newer version, and a file that is not an object', () => {
+    expect(() => migrateToLatest({ schemaVersion: CURRENT_SCHEMA_VERSION + 1 })).toThrow(/newer version/);
+    expect(() => migrateToLatest([])).toThrow(/not an object/);
+  });
+
+  it('runs on open and writes the migrated file', async () => {
+    const dir = tempDataDir();
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ users: [] }));
+    const store = await LowdbStore.open({ dataDir: dir, lock: true });
+    await store.close();
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).schemaVersion).toBe(
+      CURRENT_SCHEMA_VERSION,
+    );
+  });
+
+  it('stops with a clear message on a damaged state file', async () => {
+    const dir = tempDataDir();
+    writeFileSync(join(dir, 'state.json'), '{"users": [');
+    await expect(LowdbStore.open({ dataDir: dir, lock: true })).rejects.toThrow(/not valid JSON.*backup/);
+  });
+});

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../src/accounts/types.js';
+import { createTranslations, readLocales } from '../../src/i18n/i18n.js';
+import { localesDir } from '../../src/paths.js';
+
+type Tree = { [key: string]: string | Tree };
+
+const flatten = (tree: Tree, prefix = ''): Map<string, string> => {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value === 'string') out.set(`${prefix}${key}`, value);
+    else for (const [k, v] of flatten(value, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+};
+const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+
+describe('UI strings', () => {
+  const resources = readLocales(localesDir);
+  const en = flatten(resources.en?.translation as Tree);
+
+  for (const lang of LANGUAGES.filter((l) => l !== 'en')) {
+    it(`${lang} has every key en has, with the same placeholders, and nothing extra`, () => {
+      const other = flatten(resources[lang]?.translation as Tree);
+      expect(
+        [...en.keys()].filter((k) => !other.has(k)),
+        `${lang} lacks`,
+      ).toEqual([]);
+      expect(
+        [...other.keys()].filter((k) => !en.has(k)),
+        `${lang} has extra`,
+      ).toEqual([]);
+      for (const [key, text] of en) {
+        expect(placeholders(other.get(key) ?? ''), `${lang} ${key}`).toEqual(placeholders(text));
+        expect((other.get(key) ?? '').trim(), `${lang} ${key} is empty`).not.toBe('');
+      }
+    });
+  }
+
+  it('command words do not collide within a language', () => {
+    for (const lang of LANGUAGES) {
+      const words = flatten(resources[lang]?.translation as Tree);
+      const all = ['menu', 'help', 'cancel', 'language'].flatMap((c) =>
+        (words.get(`commands.words.${c}`) ?? '').split('|').map((w) => w.toLowerCase()),
+      );
+      expect(new Set(all).size, lang).toBe(all.length);
+    }
+  });
+
+  it('falls back to English for a key a language lacks', async () => {
+    const translations = await createTranslations(
+      join(import.meta.dirname, '..', 'fixtures', 'locales-partial'),
+    );
+    expect(translations.t('sw')('menu.help')).toBe('Help');
+    expect(translations.t('sw')('menu.language')).toBe('Badilisha lugha');
+  });
+});
