@@ -1,3 +1,4 @@
+import { assertNever } from '../core/assert-never.js';
 import type { Role, User } from './types.js';
 
 /** Which roles a person may invite: admins anyone, supervisors mentors into their own team, others nobody. */
@@ -10,10 +11,8 @@ export function invitableRoles(actor: User): Role[] {
     case 'mentor':
     case 'trainer':
       return [];
-    default: {
-      const unreachable: never = actor.role;
-      return unreachable;
-    }
+    default:
+      return assertNever(actor.role);
   }
 }
 

@@ -1,5 +1,6 @@
 import { normaliseInviteCode } from '../accounts/invite-codes.js';
 import { isLang, type Lang, type User } from '../accounts/types.js';
+import { assertNever } from './assert-never.js';
 import { DONE_ID, matchTypedChoice, NONE_ID } from './choice-input.js';
 import { parseCommand } from './commands.js';
 import { ConversationContext } from './context.js';
@@ -122,10 +123,8 @@ export class Engine {
         return this.onChoice(ctx, payload.id);
       case 'text':
         return this.onText(ctx, payload.text);
-      default: {
-        const unreachable: never = payload;
-        return unreachable;
-      }
+      default:
+        return assertNever(payload);
     }
   }
 
@@ -187,10 +186,8 @@ export class Engine {
           ctx.t(pending.multiple ? 'input.pickSeveral' : 'input.pickOne', { max: pending.choices.length }),
         );
         return ctx.repeatPending();
-      default: {
-        const unreachable: never = match;
-        return unreachable;
-      }
+      default:
+        return assertNever(match);
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app.js';
 import type { ChannelSender } from '../../src/channels/delivery.js';
+import { assertNever } from '../../src/core/assert-never.js';
 import type { ChannelName, Choice, OutMessage } from '../../src/core/messages.js';
 
 export interface Received {
@@ -86,10 +87,8 @@ export function render(message: OutMessage): string {
     case 'image':
     case 'document':
       return `[${message.type}: ${message.path}] ${message.caption ?? ''}`;
-    default: {
-      const unreachable: never = message;
-      return unreachable;
-    }
+    default:
+      return assertNever(message);
   }
 }
 

@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { assertNever } from '../../core/assert-never.js';
 import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
 
@@ -122,10 +123,8 @@ export class CliChat implements ChannelSender {
           `${prefix}[${message.type}] ${message.path}${message.caption ? ` - ${message.caption}` : ''}`,
         );
         break;
-      default: {
-        const unreachable: never = message;
-        return unreachable;
-      }
+      default:
+        assertNever(message);
     }
     this.write('');
   }

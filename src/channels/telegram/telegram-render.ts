@@ -1,4 +1,5 @@
 import { type Api, InlineKeyboard, InputFile } from 'grammy';
+import { assertNever } from '../../core/assert-never.js';
 import type { OutMessage } from '../../core/messages.js';
 
 /** Telegram's limit for one text message. */
@@ -48,10 +49,8 @@ export async function renderTelegram(
       case 'document':
         await api.sendDocument(chatId, new InputFile(message.path), { caption: message.caption });
         break;
-      default: {
-        const unreachable: never = message;
-        return unreachable;
-      }
+      default:
+        return assertNever(message);
     }
   }
 }

@@ -1,0 +1,174 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createInvite } from '../src/accounts/invites.js';
+import { createTeam } from '../src/accounts/teams.js';
+import type { App } from '../src/app.js';
+import { TelegramChannel } from '../src/channels/telegram/telegram-channel.js';
+import { createHttpServer } from '../src/http/server.js';
+import { silentLogger } from '../src/logging/logger.js';
+import { FakeTelegram, type SentMessage } from './support/fake-telegram.js';
+import { makeTestApp } from './support/fakes.js';
+
+const TOKEN = '123:ABC';
+const STRANGER = 1001;
+
+const buttons = (message: SentMessage | undefined) =>
+  (message?.replyMarkup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data }));
+
+/** Queues something after what a test sent and waits for its answer: by then the earlier updates are handled. */
+async function settle(fake: FakeTelegram, chatId: number): Promise<void> {
+  const before = fake.sentTo(chatId).length;
+  fake.queueSticker(chatId);
+  await fake.waitForMessages(chatId, before + 2);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+describe('Telegram over long polling against a fake Bot API', () => {
+  let app: App;
+  let fake: FakeTelegram;
+  let channel: TelegramChannel;
+
+  beforeEach(async () => {
+    app = await makeTestApp();
+    fake = await FakeTelegram.start();
+    channel = new TelegramChannel(app, { token: TOKEN, apiRoot: fake.apiRoot });
+    app.delivery.register(channel);
+    await channel.start();
+  });
+
+  afterEach(async () => {
+    try {
+      await channel.stop();
+      await app.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('registers a stranger with an invite code, through inline keyboards', async () => {
+    const team = await createTeam(app.services, null, 'Soweto', 'ZA');
+    const invite = await createInvite(app.services, null, 'mentor', team.id);
+    expect(fake.calls.map((c) => c.method)).toEqual(
+      expect.arrayContaining(['getMe', 'deleteWebhook', 'getUpdates', 'setMyCommands']),
+    );
+
+    fake.queueText(STRANGER, 'hello');
+    let sent = await fake.waitForMessages(STRANGER, 1);
+    expect(sent[0]?.text).toContain('I am only for m2m staff');
+
+    fake.queueText(STRANGER, `/start ${invite.code}`);
+    sent = await fake.waitForMessages(STRANGER, 2);
+    const question = sent[1];
+    expect(question?.text).toContain('Which language');
+    expect(buttons(question)).toEqual([
+      { text: 'English', data: 'lang:en' },
+      { text: 'Português', data: 'lang:pt' },
+      { text: 'Kiswahili', data: 'lang:sw' },
+      { text: 'Sesotho', data: 'lang:st' },
+      { text: 'Chichewa', data: 'lang:ny' },
+    ]);
+
+    const english = buttons(question).find((b) => b.text === 'English')?.data ?? '';
+    fake.queueTap(STRANGER, english);
+    sent = await fake.waitForMessages(STRANGER, 3);
+    expect(sent[2]?.text).toContain('What name should I use');
+    expect(fake.calls.some((c) => c.method === 'answerCallbackQuery')).toBe(true);
+
+    fake.queueText(STRANGER, 'Thandi Mokoena');
+    sent = await fake.waitForMessages(STRANGER, 5);
+    expect(sent[3]?.text).toContain(
+      'Thank you, Thandi Mokoena! You are registered as Mentor Mother in the team Soweto',
+    );
+    expect(sent[4]?.text).toContain('Main menu, Thandi Mokoena');
+    expect(buttons(sent[4]).map((b) => b.text)).toEqual(['Change language', 'Help']);
+    expect(buttons(sent[4]).every((b) => b.data?.startsWith('m:'))).toBe(true);
+
+    const user = await app.services.store.users.byAddress(`telegram:${STRANGER}`);
+    expect(user).toMatchObject({ name: 'Thandi Mokoena', role: 'mentor', teamId: team.id, lang: 'en' });
+  });
+
+  it('answers a sticker politely: it only reads text', async () => {
+    fake.queueSticker(STRANGER);
+    const sent = await fake.waitForMessages(STRANGER, 2);
+    expect(sent[0]?.text).toContain('I can only read text messages');
+    expect(sent[1]?.text).toContain('send it here');
+  });
+
+  it('retries a send that Telegram refused with 429, and the message still arrives', async () => {
+    fake.failWith429('sendMessage');
+    const started = Date.now();
+    fake.queueText(STRANGER, 'hello');
+    const sent = await fake.waitForMessages(STRANGER, 1, 4000);
+    expect(sent[0]?.text).toContain('I am only for m2m staff');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900); // it waited retry_after = 1 s
+    expect(fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(2);
+  });
+
+  it('answers a redelivered update once', async () => {
+    const update = fake.queueText(STRANGER, 'hello', { messageId: 77 });
+    fake.redeliver(update);
+    await settle(fake, STRANGER);
+    expect(fake.sentTo(STRANGER).filter((m) => m.text.includes('I am only for m2m staff'))).toHaveLength(1);
+  });
+
+  it('ignores messages in group chats', async () => {
+    const group = -100_200_300;
+    fake.queueText(group, 'hello bot', { chatType: 'group', fromId: STRANGER });
+    await settle(fake, STRANGER);
+    expect(fake.sentTo(group)).toEqual([]);
+  });
+});
+
+describe('Telegram webhook', () => {
+  it('accepts updates only with the secret token', async () => {
+    const app = await makeTestApp();
+    const fake = await FakeTelegram.start();
+    const channel = new TelegramChannel(app, {
+      token: TOKEN,
+      apiRoot: fake.apiRoot,
+      webhookUrl: 'https://example.org/telegram/webhook',
+      webhookSecret: 's3cret',
+    });
+    try {
+      app.delivery.register(channel);
+      const { http } = createHttpServer(silentLogger(), 'test');
+      await channel.start(http);
+      expect(fake.calls.find((c) => c.method === 'setWebhook')?.body).toMatchObject({
+        url: 'https://example.org/telegram/webhook',
+        secret_token: 's3cret',
+      });
+      expect(fake.calls.some((c) => c.method === 'getUpdates')).toBe(false);
+
+      const update = {
+        update_id: 1,
+        message: {
+          message_id: 1,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: STRANGER, type: 'private', first_name: 'Thandi' },
+          from: { id: STRANGER, is_bot: false, first_name: 'Thandi' },
+          text: 'hello',
+        },
+      };
+      const post = (headers: Record<string, string>) =>
+        http.request('/telegram/webhook', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(update),
+        });
+
+      const refused = await post({});
+      expect([401, 403]).toContain(refused.status);
+      const wrong = await post({ 'X-Telegram-Bot-Api-Secret-Token': 'guess' });
+      expect([401, 403]).toContain(wrong.status);
+      expect(fake.sent).toEqual([]);
+
+      const accepted = await post({ 'X-Telegram-Bot-Api-Secret-Token': 's3cret' });
+      expect(accepted.status).toBe(200);
+      const sent = await fake.waitForMessages(STRANGER, 1);
+      expect(sent[0]?.text).toContain('I am only for m2m staff');
+    } finally {
+      await channel.stop();
+      await app.close();
+      await fake.close();
+    }
+  });
+});
