@@ -90,7 +90,7 @@ describe('Telegram over long polling against a fake Bot API', () => {
     fake.queueSticker(STRANGER);
     const sent = await fake.waitForMessages(STRANGER, 2);
     expect(sent[0]?.text).toContain('I can only read text messages');
-    expect(sent[1]?.text).toContain('send it here');
+    expect(sent[1]?.text).toContain('send your invite code');
   });
 
   it('retries a send that Telegram refused with 429, and the message still arrives', async () => {

@@ -78,7 +78,12 @@ describe.skipIf(!hasChromium)('web chat page in a browser (demo mode)', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
+      // The browser asks for /favicon.ico on its own; the page has none (a harmless 404).
+      const where = message.location().url;
+      if (message.type() === 'error' && !where.endsWith('/favicon.ico')) pageErrors.push(`${message.text()} ${where}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
     });
     try {
       await page.goto(base);

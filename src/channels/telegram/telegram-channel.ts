@@ -1,5 +1,5 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { type RunnerHandle, run } from '@grammyjs/runner';
+import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Hono } from 'hono';
@@ -35,6 +35,9 @@ export class TelegramChannel implements ChannelSender {
   ) {
     this.bot = new Bot(options.token, { botInfo: options.botInfo, client: { apiRoot: options.apiRoot } });
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+    // The runner handles updates concurrently: without this, the replies to two quick messages from one chat
+    // are sent interleaved (the engine keeps the handling in order, not the sending of the replies).
+    this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
     this.bot.on('message', (ctx) => this.onMessage(ctx));
     this.bot.on('callback_query:data', (ctx) => this.onCallback(ctx));
     this.bot.catch((error) => {

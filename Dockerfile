@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Multi-stage: compile TypeScript with dev dependencies, then run with production dependencies only, as non-root.
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+# .npmrc and .puppeteerrc.cjs keep install scripts from downloading anything (browsers, CUDA providers).
+COPY package.json package-lock.json .npmrc .puppeteerrc.cjs ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data \
+    TZ=Africa/Johannesburg
+WORKDIR /app
+COPY package.json package-lock.json .npmrc .puppeteerrc.cjs ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY src/channels/webchat/public ./src/channels/webchat/public
+COPY locales ./locales
+COPY content ./content
+RUN mkdir -p /data && chown node:node /data && chmod 700 /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]
