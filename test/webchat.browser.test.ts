@@ -80,7 +80,8 @@ describe.skipIf(!hasChromium)('web chat page in a browser (demo mode)', () => {
     page.on('console', (message) => {
       // The browser asks for /favicon.ico on its own; the page has none (a harmless 404).
       const where = message.location().url;
-      if (message.type() === 'error' && !where.endsWith('/favicon.ico')) pageErrors.push(`${message.text()} ${where}`);
+      if (message.type() === 'error' && !where.endsWith('/favicon.ico'))
+        pageErrors.push(`${message.text()} ${where}`);
     });
     page.on('response', (response) => {
       if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);

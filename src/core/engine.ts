@@ -102,7 +102,9 @@ export class Engine {
       await store.users.put({ ...ctx.user, lastAddress: address });
     }
     session.updatedAt = now.toISOString();
-    await store.sessions.set(address, session);
+    // Nothing is kept of a stranger who is not registering: strangers writing cannot grow the store.
+    if (!ctx.user && session.flow === null) await store.sessions.delete(address);
+    else await store.sessions.set(address, session);
     return { replies: ctx.replies, pushes: ctx.pushes };
   }
 

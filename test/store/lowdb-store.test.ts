@@ -126,3 +126,17 @@ describe('schema migrations', () => {
     await expect(LowdbStore.open({ dataDir: dir, lock: true })).rejects.toThrow(/not valid JSON.*backup/);
   });
 });
+
+describe('strangers', () => {
+  it('leave nothing in the store unless they are registering', async () => {
+    const { makeTestApp } = await import('../support/fakes.js');
+    const { ChatDriver } = await import('../support/chat-driver.js');
+    const app = await makeTestApp();
+    const chat = new ChatDriver(app);
+    for (let i = 0; i < 20; i++) await chat.text(`stranger-${i}`, 'hello, my name is Nomsa');
+    expect(await app.services.store.sessions.get('cli:stranger-3')).toBeUndefined();
+    await app.close();
+    const saved = readFileSync(join(app.dataDir, 'sessions.json'), 'utf8');
+    expect(saved).not.toContain('stranger');
+  });
+});

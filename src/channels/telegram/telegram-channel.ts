@@ -28,6 +28,8 @@ export class TelegramChannel implements ChannelSender {
   readonly name = 'telegram' as const;
   readonly bot: Bot;
   private runner: RunnerHandle | null = null;
+  /** Updates being handled, so stop() can wait until their replies are sent. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly app: App,
@@ -35,6 +37,15 @@ export class TelegramChannel implements ChannelSender {
   ) {
     this.bot = new Bot(options.token, { botInfo: options.botInfo, client: { apiRoot: options.apiRoot } });
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+    this.bot.use(async (_ctx, next) => {
+      const work = next();
+      this.inFlight.add(work);
+      try {
+        await work;
+      } finally {
+        this.inFlight.delete(work);
+      }
+    });
     // The runner handles updates concurrently: without this, the replies to two quick messages from one chat
     // are sent interleaved (the engine keeps the handling in order, not the sending of the replies).
     this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
@@ -77,10 +88,11 @@ export class TelegramChannel implements ChannelSender {
       .catch((error) => logger.warn({ err: error }, 'could not set telegram commands'));
   }
 
-  /** Stops receiving; updates already fetched are still handled (the engine's idle() waits for them). */
+  /** Stops receiving; resolves once the updates already fetched are handled and their replies sent. */
   async stop(): Promise<void> {
     if (this.runner?.isRunning()) await this.runner.stop();
     this.runner = null;
+    await Promise.allSettled([...this.inFlight]);
   }
 
   async send(ref: string, messages: OutMessage[]): Promise<void> {
