@@ -10,16 +10,36 @@ import { makeTestApp } from './support/fakes.js';
 
 const TOKEN = '123:ABC';
 const STRANGER = 1001;
+const MENTOR = 2002;
 
 const buttons = (message: SentMessage | undefined) =>
   (message?.replyMarkup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data }));
 
-/** Queues something after what a test sent and waits for its answer: by then the earlier updates are handled. */
+const isSorry = (m: SentMessage) => m.text.startsWith('Sorry, I can only read text');
+
+/** Sends a sticker after what a test sent and waits for its answer: by then the earlier updates are handled. */
 async function settle(fake: FakeTelegram, chatId: number): Promise<void> {
-  const before = fake.sentTo(chatId).length;
+  const sorries = fake.sentTo(chatId).filter(isSorry).length;
   fake.queueSticker(chatId);
-  await fake.waitForMessages(chatId, before + 2);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  const deadline = Date.now() + 2000;
+  while (fake.sentTo(chatId).filter(isSorry).length === sorries && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 50)); // and anything still on its way
+}
+
+async function addMentor(app: App, chatId: number): Promise<void> {
+  await app.services.store.users.put({
+    id: `mentor-${chatId}`,
+    role: 'mentor',
+    name: 'Nomsa',
+    lang: 'en',
+    teamId: null,
+    active: true,
+    addresses: [`telegram:${chatId}`],
+    lastAddress: `telegram:${chatId}`,
+    createdAt: app.services.clock.now().toISOString(),
+    invitedBy: null,
+  });
 }
 
 describe('Telegram over long polling against a fake Bot API', () => {
@@ -104,10 +124,31 @@ describe('Telegram over long polling against a fake Bot API', () => {
   });
 
   it('answers a redelivered update once', async () => {
-    const update = fake.queueText(STRANGER, 'hello', { messageId: 77 });
-    fake.redeliver(update);
-    await settle(fake, STRANGER);
-    expect(fake.sentTo(STRANGER).filter((m) => m.text.includes('I am only for m2m staff'))).toHaveLength(1);
+    await addMentor(app, MENTOR);
+    const update = fake.queueText(MENTOR, '/menu', { messageId: 77 });
+    fake.redeliver(update); // same message, new update_id: Telegram did not get our confirmation
+    await settle(fake, MENTOR);
+    const sent = fake.sentTo(MENTOR);
+    const beforeSticker = sent.slice(0, sent.findIndex(isSorry));
+    expect(beforeSticker.map((m) => m.text)).toEqual([expect.stringContaining('Main menu, Nomsa')]);
+  });
+
+  it('sends the replies to quick messages from one chat in order', async () => {
+    for (let i = 0; i < 10; i++) {
+      fake.queueSticker(STRANGER); // two replies: "only text" and the reminder
+      fake.queueText(STRANGER, 'hello'); // one reply: the invitation
+    }
+    const sent = await fake.waitForMessages(STRANGER, 30);
+    const kinds = sent.map((m) => (m.text.startsWith('Sorry') ? 'S' : m.text.startsWith('Please') ? 'R' : 'H'));
+    expect(kinds.join('')).toBe('SRH'.repeat(10));
+  });
+
+  it('stops only once the updates in hand are answered', async () => {
+    fake.failWith429('sendMessage'); // holds one reply back for a second
+    for (let chat = 1; chat <= 10; chat++) fake.queueText(chat, 'hello');
+    await fake.waitForMessages(2, 1);
+    await channel.stop();
+    expect(fake.sent).toHaveLength(10);
   });
 
   it('ignores messages in group chats', async () => {

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
@@ -6,93 +6,121 @@ import { type RunningBot, startBot } from '../src/main.js';
 import { hasChromium, launchChromium, warnNoChromium } from './support/browser.js';
 import { tempDataDir } from './support/fakes.js';
 
-if (!hasChromium) warnNoChromium('the web chat browser test (test/webchat.browser.test.ts)');
+if (!hasChromium) warnNoChromium('the web chat browser tests (test/webchat.browser.test.ts)');
 
 const CODE = /[A-Z2-9]{4}-[A-Z2-9]{4}/;
 /** The page polls /webchat/api/events every 3 s. */
 const POLL_WAIT_MS = 8000;
+/** A name that is not loopback, so the page is not a secure context (like http://<LAN address>:3000/). */
+const PLAIN_HTTP_HOST = 'webchat.test';
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-describe.skipIf(!hasChromium)('web chat page in a browser (demo mode)', () => {
-  let bot: RunningBot;
-  let browser: Browser;
-  let base: string;
+/** A phone-sized page that records page errors, failed console loads and HTTP errors. */
+async function phonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 800 },
+    deviceScaleFactor: 1,
+    locale: 'en-US',
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // The browser asks for /favicon.ico on its own; the page has none (a harmless 404).
+    const where = message.location().url;
+    if (message.type() === 'error' && !where.endsWith('/favicon.ico')) errors.push(`${message.text()} ${where}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+  });
+  return { context, page, errors };
+}
 
-  beforeAll(async () => {
-    bot = await startBot(
-      loadConfig({ DATA_DIR: tempDataDir(), PORT: '0', LOG_LEVEL: 'silent' }),
+/** Taps the newest enabled button with exactly this label. */
+const tap = (page: Page, label: string) =>
+  page
+    .locator('.choices button:enabled', { hasText: new RegExp(`^${escapeRegExp(label)}$`) })
+    .last()
+    .click();
+
+const send = async (page: Page, text: string) => {
+  await page.fill('#text', text);
+  await page.click('#send');
+};
+
+/** Waits until a bot bubble shows this text, and returns that bubble's text. */
+const botSays = async (page: Page, text: string | RegExp, timeout = 5000): Promise<string> => {
+  const bubble = page.locator('.msg.bot', { hasText: text }).last();
+  await bubble.waitFor({ state: 'visible', timeout });
+  return (await bubble.textContent()) ?? '';
+};
+
+/** Whether the element is wholly on screen, above the composer (the newest message must not hide behind it). */
+async function expectOnScreen(page: Page, element: Locator): Promise<void> {
+  const box = await element.boundingBox();
+  const composer = await page.locator('#composer').boundingBox();
+  expect(box).not.toBeNull();
+  expect(composer).not.toBeNull();
+  if (!box || !composer) return;
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(composer.y + 1);
+}
+
+const switchTo = async (page: Page, identity: string) => {
+  await page.click('#switch');
+  await page.click(`#identities button[data-identity="${identity}"]`);
+};
+
+describe.skipIf(!hasChromium)('web chat page in a browser', () => {
+  const bots: RunningBot[] = [];
+  let browser: Browser;
+
+  const start = async (env: Record<string, string>): Promise<RunningBot> => {
+    const bot = await startBot(
+      loadConfig({ DATA_DIR: tempDataDir(), PORT: '0', LOG_LEVEL: 'silent', ...env }),
       silentLogger(),
     );
-    base = `http://127.0.0.1:${bot.port}`;
-    browser = await launchChromium();
+    bots.push(bot);
+    return bot;
+  };
+
+  beforeAll(async () => {
+    browser = await launchChromium([`--host-resolver-rules=MAP ${PLAIN_HTTP_HOST} 127.0.0.1`]);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await bot?.stop();
+    for (const bot of bots) await bot.stop();
   });
 
-  /** Taps the newest enabled button with exactly this label. */
-  const tap = (page: Page, label: string) =>
-    page
-      .locator('.choices button:enabled', { hasText: new RegExp(`^${escapeRegExp(label)}$`) })
-      .last()
-      .click();
+  it('demo mode: the admin invites a supervisor, she registers in Swahili, pushes reach each identity', async () => {
+    const bot = await start({});
+    const base = `http://127.0.0.1:${bot.port}`;
+    const api = async (path: string, body: unknown) =>
+      (await (
+        await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { token?: string; messages?: { text?: string }[] };
 
-  const send = async (page: Page, text: string) => {
-    await page.fill('#text', text);
-    await page.click('#send');
-  };
-
-  /** Waits until a bot bubble shows this text, and returns that bubble's text. */
-  const botSays = async (page: Page, text: string | RegExp, timeout = 5000): Promise<string> => {
-    const bubble = page.locator('.msg.bot', { hasText: text }).last();
-    await bubble.waitFor({ state: 'visible', timeout });
-    return (await bubble.textContent()) ?? '';
-  };
-
-  const switchTo = async (page: Page, identity: string) => {
-    await page.click('#switch');
-    await page.click(`#identities button[data-identity="${identity}"]`);
-  };
-
-  const api = async (path: string, body: unknown) =>
-    (await (
-      await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-    ).json()) as { token?: string; messages?: { text?: string }[] };
-
-  it('invites a supervisor as the demo admin, registers her in Swahili, and pushes "has joined"', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 800 },
-      deviceScaleFactor: 1,
-      locale: 'en-US',
-      isMobile: true,
-      hasTouch: true,
-    });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // The browser asks for /favicon.ico on its own; the page has none (a harmless 404).
-      const where = message.location().url;
-      if (message.type() === 'error' && !where.endsWith('/favicon.ico'))
-        pageErrors.push(`${message.text()} ${where}`);
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
-    });
+    const { context, page, errors } = await phonePage(browser);
     try {
       await page.goto(base);
       expect(await page.title()).toBe('m2m Mentor Mother assistant');
+      await page.locator('#identities').waitFor();
+      await page.screenshot({ path: '/tmp/webchat-identities.png' });
+      expect(await page.isVisible('#composer')).toBe(false);
+      expect(await page.isVisible('#switch')).toBe(false);
 
       // The demo admin: the main menu as buttons.
       await page.click('#identities button[data-identity="admin"]');
       await botSays(page, 'Main menu, Joao (demo admin)');
+      expect(await page.isVisible('#composer')).toBe(true);
       const labels = await page.locator('.choices button').allTextContents();
       expect(labels).toEqual(expect.arrayContaining(['Invite someone', 'Manage users', 'Help']));
 
@@ -106,14 +134,16 @@ describe.skipIf(!hasChromium)('web chat page in a browser (demo mode)', () => {
       await send(page, 'Mombasa Coast');
       await page.locator('.msg.me', { hasText: 'Mombasa Coast' }).waitFor();
       await botSays(page, 'Which country does the team Mombasa Coast work in?');
+      await expectOnScreen(page, page.locator('.choices').last());
       await tap(page, 'Kenya');
       const created = await botSays(page, 'Invite code for a new supervisor in the team Mombasa Coast');
       const code = CODE.exec(created)?.[0];
       expect(code).toBeDefined();
-      // The taps disabled the buttons they answered; the new menu is live.
-      expect(await page.locator('.choices button:disabled', { hasText: 'Kenya' }).count()).toBe(1);
       await botSays(page, 'Main menu, Joao (demo admin)');
-      await page.screenshot({ path: '/tmp/webchat-invite.png', fullPage: true });
+      // The taps disabled the buttons they answered; the new menu is live and on screen.
+      expect(await page.locator('.choices button:disabled', { hasText: 'Kenya' }).count()).toBe(1);
+      await expectOnScreen(page, page.locator('.choices').last());
+      await page.screenshot({ path: '/tmp/webchat-invite.png' });
 
       // A new visitor registers with the code, in Swahili.
       await switchTo(page, 'visitor');
@@ -126,7 +156,7 @@ describe.skipIf(!hasChromium)('web chat page in a browser (demo mode)', () => {
       await botSays(page, 'Umesajiliwa');
       await botSays(page, 'Menyu kuu, Neema Otieno');
       expect(await page.locator('.msg.bot', { hasText: 'Main menu' }).count()).toBe(0);
-      await page.screenshot({ path: '/tmp/webchat-swahili.png', fullPage: true });
+      await page.screenshot({ path: '/tmp/webchat-swahili.png' });
 
       // The admin was told, through the events API...
       const events = (await (await fetch(`${base}/webchat/api/events?token=demo-admin`)).json()) as {
@@ -140,7 +170,7 @@ describe.skipIf(!hasChromium)('web chat page in a browser (demo mode)', () => {
       await botSays(page, 'Main menu, Joao (demo admin)');
       await botSays(page, 'Neema Otieno has joined as supervisor', POLL_WAIT_MS);
 
-      // A push to another identity shows too after switching (each identity has its own event numbers).
+      // A push to another identity shows too after switching (each identity numbers its events from 1).
       await api('/webchat/api/session', { identity: 'supervisor' });
       const invited = await api('/webchat/api/messages', { token: 'demo-supervisor', text: '/invite' });
       const mentorCode = CODE.exec(invited.messages?.map((m) => m.text).join('\n') ?? '')?.[0];
@@ -160,7 +190,28 @@ describe.skipIf(!hasChromium)('web chat page in a browser (demo mode)', () => {
       expect(await page.locator('.msg.bot', { hasText: 'has joined' }).count()).toBe(0);
 
       await page.screenshot({ path: '/tmp/webchat.png' });
-      expect(pageErrors).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 30_000);
+
+  it('WEBCHAT=on over plain HTTP on a non-loopback name: no identities, the welcome, and replies', async () => {
+    const bot = await start({ WEBCHAT: 'on' });
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`http://${PLAIN_HTTP_HOST}:${bot.port}/`);
+      expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+      await botSays(page, 'I am only for m2m staff');
+      expect(await page.locator('#identities').count()).toBe(0);
+      expect(await page.isVisible('#switch')).toBe(false);
+      const token = await page.evaluate(() => localStorage.getItem('m2m.token'));
+      expect(token).toMatch(/^[\w-]{20,}$/);
+      expect(token).not.toMatch(/^demo-/);
+
+      await send(page, 'ABCD-EFGH');
+      await botSays(page, 'I do not know that invite code');
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { ROLES } from '../accounts/types.js';
 import { chatCommand } from './commands/chat.js';
+import { contentStatsCommand, contentValidateCommand } from './commands/content.js';
 import { inviteCommand } from './commands/invite.js';
 import { seedDemoCommand } from './commands/seed-demo.js';
 import { CliError } from './open-app.js';
@@ -31,6 +32,18 @@ program
   .action(inviteCommand);
 
 program.command('seed-demo').description('demo users of every role and a demo team').action(seedDemoCommand);
+
+const content = program.command('content').description('check and describe the health content');
+content
+  .command('validate')
+  .description('check every content file; exit 1 listing every error as file: path: message')
+  .argument('[dir]', 'the content folder', undefined)
+  .action(contentValidateCommand);
+content
+  .command('stats')
+  .description('what the content holds per kind, topic and language')
+  .option('--json', 'machine-readable')
+  .action(contentStatsCommand);
 
 try {
   await program.parseAsync(process.argv);

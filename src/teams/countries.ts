@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { LANGUAGES } from '../accounts/types.js';
 
-const countrySchema = z.object({
+export const countrySchema = z.strictObject({
   code: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. KE'),
   name: z.string().min(1),
   defaultLanguage: z.enum(LANGUAGES),

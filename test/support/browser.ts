@@ -21,7 +21,8 @@ export function warnNoChromium(what: string): void {
   );
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium; `extraArgs` e.g. `--host-resolver-rules=MAP chat.test 127.0.0.1` for a non-loopback name. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -33,6 +34,7 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
       '--disable-sync',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
 }

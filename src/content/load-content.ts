@@ -1,0 +1,106 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { z } from 'zod';
+import { type Country, countrySchema } from '../teams/countries.js';
+import { crossCheck } from './cross-check.js';
+import { type Article, articleSchema, type Glossary, glossarySchema, type Module, moduleSchema } from './schemas.js';
+import { type ContentError, formatPath, type ParsedYaml, readYaml } from './yaml-file.js';
+
+export interface ContentSet {
+  articles: Article[];
+  modules: Module[];
+  glossaries: Glossary[];
+  countries: Country[];
+}
+
+/** Where each item came from, for error messages that name the file and line. */
+export interface Origin {
+  file: string;
+  yaml: ParsedYaml;
+}
+
+export interface LoadResult {
+  content: ContentSet;
+  errors: ContentError[];
+  files: number;
+}
+
+/** Each folder holds one kind; the file name repeats the item's id and language so files are easy to find. */
+const FOLDERS = {
+  library: { schema: articleSchema, name: /^library\/([a-z-]+)\/([a-z0-9-]+)\.([a-z]{2})\.ya?ml$/ },
+  modules: { schema: moduleSchema, name: /^modules\/([a-z0-9-]+)\.([a-z]{2})\.ya?ml$/ },
+  glossary: { schema: glossarySchema, name: /^glossary\/([a-z-]+)\.ya?ml$/ },
+  countries: { schema: countrySchema, name: /^countries\/([a-z]{2})\.ya?ml$/ },
+} as const;
+type Folder = keyof typeof FOLDERS;
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * Reads and checks everything under a content folder, collecting EVERY error (like cht-conf's validation) rather
+ * than stopping at the first. Items with errors are left out of the returned content.
+ */
+export async function loadContent(dir: string, overrides?: Map<string, string>): Promise<LoadResult> {
+  const errors: ContentError[] = [];
+  const content: ContentSet = { articles: [], modules: [], glossaries: [], countries: [] };
+  const origins = new Map<object, Origin>();
+  const files = await yamlFiles(dir).catch(() => {
+    errors.push({ file: dir, path: '', message: 'content folder not found' });
+    return [] as string[];
+  });
+  for (const path of files) {
+    const rel = relative(dir, path).split(sep).join('/');
+    const display = join(relative(process.cwd(), dir) || '.', rel);
+    const folder = rel.split('/')[0] as Folder;
+    const kind = FOLDERS[folder];
+    if (!kind) {
+      errors.push({ file: display, path: '', message: `unknown content folder (expected ${Object.keys(FOLDERS).join(', ')})` });
+      continue;
+    }
+    const yaml = await readYaml(path, display, errors, overrides?.get(rel));
+    if (!yaml) continue;
+    const parsed = (kind.schema as z.ZodType).safeParse(yaml.data);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        errors.push({ file: display, path: formatPath(issue.path), line: yaml.lineOf(issue.path), message: issue.message });
+      }
+      continue;
+    }
+    const item = parsed.data as Record<string, unknown>;
+    const nameProblem = checkFileName(folder, rel, item);
+    if (nameProblem) errors.push({ file: display, path: '', message: nameProblem });
+    origins.set(item, { file: display, yaml });
+    if (folder === 'library') content.articles.push(item as Article);
+    else if (folder === 'modules') content.modules.push(item as Module);
+    else if (folder === 'glossary') content.glossaries.push(item as Glossary);
+    else content.countries.push(item as Country);
+  }
+  errors.push(...crossCheck(content, origins));
+  return { content, errors, files: files.length };
+}
+
+function checkFileName(folder: Folder, rel: string, item: Record<string, unknown>): string | null {
+  const match = FOLDERS[folder].name.exec(rel);
+  if (!match) return `file name does not follow ${FOLDERS[folder].name.source}`;
+  switch (folder) {
+    case 'library':
+      if (match[1] !== item.topic) return `is in the folder of topic "${match[1]}" but its topic is "${item.topic}"`;
+      if (match[2] !== item.id || match[3] !== item.lang) return `file name must be ${item.id}.${item.lang}.yaml`;
+      return null;
+    case 'modules':
+      if (match[1] !== item.id || match[2] !== item.lang) return `file name must be ${item.id}.${item.lang}.yaml`;
+      return null;
+    case 'glossary':
+      return match[1] === item.topic ? null : `file name must be ${item.topic}.yaml`;
+    case 'countries':
+      return match[1] === String(item.code).toLowerCase() ? null : `file name must be ${String(item.code).toLowerCase()}.yaml`;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../accounts/types.js';
+import { TOPICS } from './topics.js';
+
+/** A lesson step is read on a small phone: at most ~600 characters (shared docs/content.md). */
+export const MAX_STEP_CHARS = 600;
+/** A search answer quotes one section: at most ~800 characters. */
+export const MAX_SECTION_CHARS = 800;
+export const CONTENT_SCHEMA_VERSION = 1;
+
+const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by "-" (e.g. tb-signs)');
+const localId = z.string().regex(/^[a-z0-9_-]+$/, 'must be lowercase letters, digits, "-" or "_"');
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `is too long (at most ${max} characters)`);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+export const sourceSchema = z.strictObject({
+  title: text(300),
+  url: z.url().optional(),
+  publisher: text(120).optional(),
+  year: z.number().int().min(1950).max(2100).optional(),
+});
+
+/**
+ * Honest review record: `draft` until a named clinician of the programme approves. `checks` records fact checks
+ * done so far (e.g. a second reader against the sources), which do not make an item approved.
+ */
+export const reviewSchema = z
+  .strictObject({
+    status: z.enum(['draft', 'approved']),
+    by: text(120).nullable().default(null),
+    date: isoDate.nullable().default(null),
+    checks: z
+      .array(
+        z.strictObject({
+          by: text(120),
+          date: isoDate,
+          outcome: text(600),
+        }),
+      )
+      .default([]),
+  })
+  .refine((r) => r.status !== 'approved' || (r.by !== null && r.date !== null), {
+    message: 'an approved item names the clinician who approved it (by) and the date',
+  });
+
+const common = {
+  id,
+  schemaVersion: z.literal(CONTENT_SCHEMA_VERSION),
+  lang: z.enum(LANGUAGES),
+  topic: z.enum(TOPICS),
+  title: text(120),
+  sources: z.array(sourceSchema).min(1, 'name at least one source'),
+  review: reviewSchema,
+};
+
+export const articleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('article'),
+  /** Core articles of a topic are the ones translated first (pt, sw). */
+  core: z.boolean().default(false),
+  summary: text(300),
+  sections: z
+    .array(
+      z.strictObject({
+        id: localId,
+        heading: text(120),
+        body: text(MAX_SECTION_CHARS),
+      }),
+    )
+    .min(1),
+  /** Training module to offer with an answer from this article. */
+  module: id.optional(),
+  related: z.array(id).default([]),
+});
+
+/** Every option says why it is right or wrong: the quiz teaches, not only scores. */
+const quizOption = z.strictObject({
+  text: text(200),
+  feedback: text(400),
+});
+
+export const moduleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('module'),
+  summary: text(300),
+  /** Share of quiz questions to answer right to pass. */
+  passMark: z.number().min(0.5).max(1).default(0.8),
+  steps: z
+    .array(z.strictObject({ id: localId, title: text(120), body: text(MAX_STEP_CHARS) }))
+    .min(5, 'a module has 5 to 10 lesson steps')
+    .max(10, 'a module has 5 to 10 lesson steps'),
+  quiz: z
+    .array(
+      z.strictObject({
+        id: localId,
+        question: text(300),
+        options: z.array(quizOption).min(2).max(5),
+        /** The right option, counted from 1. */
+        answer: z.number().int(),
+      }),
+    )
+    .min(4, 'a quiz has 4 to 6 questions')
+    .max(6, 'a quiz has 4 to 6 questions'),
+});
+
+export const glossarySchema = z.strictObject({
+  schemaVersion: z.literal(CONTENT_SCHEMA_VERSION),
+  kind: z.literal('glossary'),
+  topic: z.enum(TOPICS),
+  sources: z.array(sourceSchema).default([]),
+  review: reviewSchema,
+  terms: z
+    .array(
+      z.strictObject({
+        id: localId,
+        en: text(120),
+        pt: text(120).optional(),
+        sw: text(120).optional(),
+        st: text(120).optional(),
+        ny: text(120).optional(),
+        /** Other words people use for the same thing, per language, for search ("TB" for tuberculosis). */
+        also: z.partialRecord(z.enum(LANGUAGES), z.array(text(120))).optional(),
+        /** A one-line plain explanation in English. */
+        explain: text(300).optional(),
+      }),
+    )
+    .min(1),
+});
+
+export type Article = z.infer<typeof articleSchema>;
+export type Module = z.infer<typeof moduleSchema>;
+export type Glossary = z.infer<typeof glossarySchema>;
+export type GlossaryTerm = Glossary['terms'][number];
+export type Source = z.infer<typeof sourceSchema>;
