@@ -17,7 +17,9 @@ const PLAIN_HTTP_HOST = 'webchat.test';
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A phone-sized page that records page errors, failed console loads and HTTP errors. */
-async function phonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+async function phonePage(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: 390, height: 800 },
     deviceScaleFactor: 1,
@@ -31,7 +33,8 @@ async function phonePage(browser: Browser): Promise<{ context: BrowserContext; p
   page.on('console', (message) => {
     // The browser asks for /favicon.ico on its own; the page has none (a harmless 404).
     const where = message.location().url;
-    if (message.type() === 'error' && !where.endsWith('/favicon.ico')) errors.push(`${message.text()} ${where}`);
+    if (message.type() === 'error' && !where.endsWith('/favicon.ico'))
+      errors.push(`${message.text()} ${where}`);
   });
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);

@@ -1,5 +1,6 @@
 import type { Invite, Team, User } from '../accounts/types.js';
 import type { Session } from '../core/session.js';
+import type { ModuleProgress } from '../features/training/progress.js';
 
 /**
  * The store the app talks to. Free of storage details: the embedded lowdb + journals adapter implements it
@@ -10,6 +11,7 @@ export interface Store {
   readonly teams: TeamRepo;
   readonly invites: InviteRepo;
   readonly sessions: SessionRepo;
+  readonly progress: ProgressRepo;
   journal<T extends JournalRecord>(name: JournalName): Journal<T>;
   /** Registers a person with an invite code, all or nothing. */
   redeemInvite(code: string, user: User, at: Date): Promise<RedeemResult>;
@@ -41,6 +43,12 @@ export interface InviteRepo {
   put(invite: Invite): Promise<void>;
 }
 
+export interface ProgressRepo {
+  get(userId: string, moduleId: string): Promise<ModuleProgress | undefined>;
+  byUser(userId: string): Promise<ModuleProgress[]>;
+  put(progress: ModuleProgress): Promise<void>;
+}
+
 export interface SessionRepo {
   get(address: string): Promise<Session | undefined>;
   /** May be written behind (coalesced): conversation state is cheap to lose, records are not. */
@@ -49,7 +57,7 @@ export interface SessionRepo {
 }
 
 /** Records that grow without bound: one JSON object per line, one file per month, append only. */
-export const JOURNALS = ['audit', 'screenings', 'referrals'] as const;
+export const JOURNALS = ['audit', 'screenings', 'referrals', 'training'] as const;
 export type JournalName = (typeof JOURNALS)[number];
 
 export interface JournalRecord {

@@ -97,11 +97,17 @@ describe('schema migrations', () => {
       users: [],
       teams: [],
       invites: [],
+      progress: [],
     });
   });
 
+  it('1 -> 2 adds training progress and keeps everything else', () => {
+    const v1 = { schemaVersion: 1, users: [{ id: 'u' }], teams: [], invites: [] };
+    expect(migrateToLatest(v1)).toEqual({ ...v1, schemaVersion: 2, progress: [] });
+  });
+
   it('leaves a current file as it is', () => {
-    const current = { schemaVersion: CURRENT_SCHEMA_VERSION, users: [], teams: [], invites: [] };
+    const current = { schemaVersion: CURRENT_SCHEMA_VERSION, users: [], teams: [], invites: [], progress: [] };
     expect(migrateToLatest(current)).toEqual(current);
   });
 

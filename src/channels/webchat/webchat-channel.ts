@@ -55,6 +55,7 @@ export class WebchatChannel implements ChannelSender {
   mount(http: Hono, page: string): void {
     const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'too_large' }, 413) });
     http.get('/', (c) => c.html(page));
+    http.get('/favicon.ico', (c) => c.body(null, 204));
     http.get('/webchat/api/config', (c) => {
       const lang = (c.req.query('lang') ?? 'en').slice(0, 2);
       const t = this.app.services.i18n.t(LANGUAGES.find((l) => l === lang) ?? 'en');
@@ -84,6 +85,8 @@ export class WebchatChannel implements ChannelSender {
       if (!parsed.success) return c.json({ error: 'bad_request' }, 400);
       const { token, id, text, choice } = parsed.data;
       const ref = this.refFor(token);
+      // A browser may keep a demo token across a wiped DATA_DIR: the demo identities are made again on use.
+      if (this.mode === 'demo' && token.startsWith('demo-')) await ensureDemoUsers(this.app.services);
       const replies = await this.app.receive({
         channel: 'webchat',
         ref,

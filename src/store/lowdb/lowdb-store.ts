@@ -5,6 +5,7 @@ import type { Session } from '../../core/session.js';
 import type {
   InviteRepo,
   Journal,
+  ProgressRepo,
   JournalName,
   JournalRecord,
   RedeemResult,
@@ -37,6 +38,7 @@ export class LowdbStore implements Store {
   readonly teams: TeamRepo;
   readonly invites: InviteRepo;
   readonly sessions: SessionRepo;
+  readonly progress: ProgressRepo;
 
   private readonly usersById = new Map<string, User>();
   private readonly usersByAddress = new Map<string, User>();
@@ -77,6 +79,19 @@ export class LowdbStore implements Store {
         const at = list.findIndex((i) => i.code === invite.code);
         if (at >= 0) list[at] = invite;
         else list.push(invite);
+        await this.state.write();
+      },
+    };
+    this.progress = {
+      get: async (userId, moduleId) =>
+        this.state.data.progress.find((p) => p.userId === userId && p.moduleId === moduleId),
+      byUser: async (userId) => this.state.data.progress.filter((p) => p.userId === userId),
+      put: async (progress) => {
+        this.assertWritable();
+        const list = this.state.data.progress;
+        const at = list.findIndex((p) => p.userId === progress.userId && p.moduleId === progress.moduleId);
+        if (at >= 0) list[at] = progress;
+        else list.push(progress);
         await this.state.write();
       },
     };

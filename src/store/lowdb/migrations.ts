@@ -1,4 +1,5 @@
 import type { Invite, Team, User } from '../../accounts/types.js';
+import type { ModuleProgress } from '../../features/training/progress.js';
 
 /** The small, mutable state kept in state.json. Conversation state lives apart in sessions.json (written behind). */
 export interface StateFile {
@@ -6,9 +7,10 @@ export interface StateFile {
   users: User[];
   teams: Team[];
   invites: Invite[];
+  progress: ModuleProgress[];
 }
 
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 type Migration = (data: Record<string, unknown>) => Record<string, unknown>;
 
@@ -25,6 +27,8 @@ const migrations: Record<number, Migration> = {
     invites: d.invites ?? [],
     schemaVersion: 1,
   }),
+  // 1 -> 2: training progress per person and module.
+  1: (d) => ({ ...d, progress: d.progress ?? [], schemaVersion: 2 }),
 };
 
 export function migrateToLatest(raw: unknown): StateFile {
@@ -51,4 +55,5 @@ export const emptyState = (): StateFile => ({
   users: [],
   teams: [],
   invites: [],
+  progress: [],
 });
