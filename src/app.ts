@@ -1,6 +1,8 @@
-import { join } from 'node:path';
 import { Delivery } from './channels/delivery.js';
 import type { Config } from './config/config.js';
+import { Catalog, ContentInvalidError } from './content/catalog.js';
+import { loadContent } from './content/load-content.js';
+import { formatError } from './content/yaml-file.js';
 import { type Clock, type Ids, randomIds, systemClock } from './core/clock.js';
 import { Engine } from './core/engine.js';
 import type { Inbound, OutMessage } from './core/messages.js';
@@ -11,9 +13,11 @@ import { loadLogSecret } from './logging/log-secret.js';
 import { createLogger, type Logger, pseudonymiser } from './logging/logger.js';
 import { contentDir, localesDir } from './paths.js';
 import { LowdbStore } from './store/lowdb/lowdb-store.js';
-import { loadCountries } from './teams/countries.js';
+import { countriesFrom } from './teams/countries.js';
 
 export interface AppOptions {
+  /** The content folder (tests may point at a fixture). */
+  contentDir?: string;
   clock?: Clock;
   ids?: Ids;
   logger?: Logger;
@@ -43,6 +47,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.warn({ file }, 'journal had a torn last line (crash mid-write); it was dropped'),
   });
   try {
+    const loaded = await loadContent(options.contentDir ?? contentDir);
+    if (loaded.errors.length > 0) throw new ContentInvalidError(loaded.errors.map(formatError));
     const services: Services = {
       store,
       clock: options.clock ?? systemClock,
@@ -50,7 +56,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       i18n: await createTranslations(localesDir),
       logger,
       pseudo: pseudonymiser(await loadLogSecret(config.DATA_DIR)),
-      countries: loadCountries(join(contentDir, 'countries')),
+      countries: countriesFrom(loaded.content.countries),
+      catalog: new Catalog(loaded.content),
       config,
     };
     const engine = new Engine(services, allFeatures());

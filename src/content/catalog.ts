@@ -62,7 +62,9 @@ export class Catalog {
 
 export class ContentInvalidError extends Error {
   constructor(readonly lines: string[]) {
-    super(`The content is not valid, so the bot will not start:\n${lines.map((l) => `  ${l}`).join('\n')}\nFix these (npm run cli -- content validate) and start again.`);
+    super(
+      `The content is not valid, so the bot will not start:\n${lines.map((l) => `  ${l}`).join('\n')}\nFix these (npm run cli -- content validate) and start again.`,
+    );
     this.name = 'ContentInvalidError';
   }
 }

@@ -3,7 +3,14 @@ import { join, relative, sep } from 'node:path';
 import type { z } from 'zod';
 import { type Country, countrySchema } from '../teams/countries.js';
 import { crossCheck } from './cross-check.js';
-import { type Article, articleSchema, type Glossary, glossarySchema, type Module, moduleSchema } from './schemas.js';
+import {
+  type Article,
+  articleSchema,
+  type Glossary,
+  glossarySchema,
+  type Module,
+  moduleSchema,
+} from './schemas.js';
 import { type ContentError, formatPath, type ParsedYaml, readYaml } from './yaml-file.js';
 
 export interface ContentSet {
@@ -60,7 +67,11 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     const folder = rel.split('/')[0] as Folder;
     const kind = FOLDERS[folder];
     if (!kind) {
-      errors.push({ file: display, path: '', message: `unknown content folder (expected ${Object.keys(FOLDERS).join(', ')})` });
+      errors.push({
+        file: display,
+        path: '',
+        message: `unknown content folder (expected ${Object.keys(FOLDERS).join(', ')})`,
+      });
       continue;
     }
     const yaml = await readYaml(path, display, errors, overrides?.get(rel));
@@ -68,7 +79,12 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     const parsed = (kind.schema as z.ZodType).safeParse(yaml.data);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        errors.push({ file: display, path: formatPath(issue.path), line: yaml.lineOf(issue.path), message: issue.message });
+        errors.push({
+          file: display,
+          path: formatPath(issue.path),
+          line: yaml.lineOf(issue.path),
+          message: issue.message,
+        });
       }
       continue;
     }
@@ -90,16 +106,21 @@ function checkFileName(folder: Folder, rel: string, item: Record<string, unknown
   if (!match) return `file name does not follow ${FOLDERS[folder].name.source}`;
   switch (folder) {
     case 'library':
-      if (match[1] !== item.topic) return `is in the folder of topic "${match[1]}" but its topic is "${item.topic}"`;
-      if (match[2] !== item.id || match[3] !== item.lang) return `file name must be ${item.id}.${item.lang}.yaml`;
+      if (match[1] !== item.topic)
+        return `is in the folder of topic "${match[1]}" but its topic is "${item.topic}"`;
+      if (match[2] !== item.id || match[3] !== item.lang)
+        return `file name must be ${item.id}.${item.lang}.yaml`;
       return null;
     case 'modules':
-      if (match[1] !== item.id || match[2] !== item.lang) return `file name must be ${item.id}.${item.lang}.yaml`;
+      if (match[1] !== item.id || match[2] !== item.lang)
+        return `file name must be ${item.id}.${item.lang}.yaml`;
       return null;
     case 'glossary':
       return match[1] === item.topic ? null : `file name must be ${item.topic}.yaml`;
     case 'countries':
-      return match[1] === String(item.code).toLowerCase() ? null : `file name must be ${String(item.code).toLowerCase()}.yaml`;
+      return match[1] === String(item.code).toLowerCase()
+        ? null
+        : `file name must be ${String(item.code).toLowerCase()}.yaml`;
     default:
       return null;
   }

@@ -8,14 +8,12 @@ export const MAX_STEP_CHARS = 600;
 export const MAX_SECTION_CHARS = 800;
 export const CONTENT_SCHEMA_VERSION = 1;
 
-const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by "-" (e.g. tb-signs)');
+const id = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by "-" (e.g. tb-signs)');
 const localId = z.string().regex(/^[a-z0-9_-]+$/, 'must be lowercase letters, digits, "-" or "_"');
 const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `is too long (at most ${max} characters)`);
+  z.string().trim().min(1, 'must not be empty').max(max, `is too long (at most ${max} characters)`);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
 export const sourceSchema = z.strictObject({

@@ -49,17 +49,27 @@ export function contentStats(content: ContentSet): ContentStats {
 }
 
 export function formatStats(stats: ContentStats): string {
-  const lines = ['Library articles per topic and language:', `  ${'topic'.padEnd(22)}${LANGUAGES.map((l) => l.padStart(5)).join('')}`];
+  const lines = [
+    'Library articles per topic and language:',
+    `  ${'topic'.padEnd(22)}${LANGUAGES.map((l) => l.padStart(5)).join('')}`,
+  ];
   for (const topic of TOPICS) {
-    lines.push(`  ${topic.padEnd(22)}${LANGUAGES.map((l) => String(stats.library[l]?.[topic] ?? 0).padStart(5)).join('')}`);
+    lines.push(
+      `  ${topic.padEnd(22)}${LANGUAGES.map((l) => String(stats.library[l]?.[topic] ?? 0).padStart(5)).join('')}`,
+    );
   }
   lines.push(
     `  ${'topics covered'.padEnd(22)}${LANGUAGES.map((l) => `${stats.coverage[l]?.topics ?? 0}/${TOPICS.length}`.padStart(5)).join('')}`,
   );
   lines.push('', 'Training modules:');
   for (const m of stats.modules) {
-    lines.push(`  ${m.id.padEnd(28)} ${m.topic.padEnd(22)} ${m.steps} steps, ${m.quiz} questions  [${m.langs.join(' ')}]`);
+    lines.push(
+      `  ${m.id.padEnd(28)} ${m.topic.padEnd(22)} ${m.steps} steps, ${m.quiz} questions  [${m.langs.join(' ')}]`,
+    );
   }
-  lines.push('', `Glossary: ${stats.glossary.terms} terms in ${Object.keys(stats.glossary.perTopic).length} topics`);
+  lines.push(
+    '',
+    `Glossary: ${stats.glossary.terms} terms in ${Object.keys(stats.glossary.perTopic).length} topics`,
+  );
   return `${lines.join('\n')}\n`;
 }

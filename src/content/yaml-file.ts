@@ -49,7 +49,9 @@ export async function readYaml(
     data: doc.toJS(),
     lineOf(path) {
       for (let n = path.length; n > 0; n--) {
-        const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+        const node = doc.getIn(path.slice(0, n) as unknown[], true) as
+          | { range?: [number, number, number] }
+          | undefined;
         if (node?.range) return lineCounter.linePos(node.range[0]).line;
       }
       return undefined;

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { Catalog } from '../content/catalog.js';
 import type { Translations } from '../i18n/i18n.js';
 import type { Logger, Pseudonymiser } from '../logging/logger.js';
 import type { Store } from '../store/port.js';
@@ -14,5 +15,6 @@ export interface Services {
   logger: Logger;
   pseudo: Pseudonymiser;
   countries: Countries;
+  catalog: Catalog;
   config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ'>;
 }

@@ -1,6 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { LANGUAGES } from '../accounts/types.js';
 
@@ -25,20 +22,9 @@ export interface Countries {
   list(): Country[];
 }
 
-/** The programme's countries, from content/countries/<cc>.yaml. */
-export function loadCountries(dir: string): Countries {
-  const byCode = new Map<string, Country>();
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()) {
-    const parsed = countrySchema.safeParse(parse(readFileSync(join(dir, file), 'utf8')));
-    if (!parsed.success) {
-      throw new Error(
-        `${join(dir, file)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
-    }
-    byCode.set(parsed.data.code, parsed.data);
-  }
+/** The programme's countries, from content/countries/<cc>.yaml (validated with the rest of the content). */
+export function countriesFrom(list: Country[]): Countries {
+  const byCode = new Map(list.map((c) => [c.code, c]));
   return {
     get: (code) => byCode.get(code.toUpperCase()),
     list: () => [...byCode.values()],

@@ -5,9 +5,9 @@ import type { Session } from '../../core/session.js';
 import type {
   InviteRepo,
   Journal,
-  ProgressRepo,
   JournalName,
   JournalRecord,
+  ProgressRepo,
   RedeemResult,
   SessionRepo,
   Store,
