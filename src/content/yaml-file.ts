@@ -33,7 +33,7 @@ export async function readYaml(
 ): Promise<ParsedYaml | null> {
   const text = source ?? (await readFile(file, 'utf8'));
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       errors.push({
