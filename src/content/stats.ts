@@ -51,15 +51,15 @@ export function contentStats(content: ContentSet): ContentStats {
 export function formatStats(stats: ContentStats): string {
   const lines = [
     'Library articles per topic and language:',
-    `  ${'topic'.padEnd(22)}${LANGUAGES.map((l) => l.padStart(5)).join('')}`,
+    `  ${'topic'.padEnd(22)}${LANGUAGES.map((l) => l.padStart(7)).join('')}`,
   ];
   for (const topic of TOPICS) {
     lines.push(
-      `  ${topic.padEnd(22)}${LANGUAGES.map((l) => String(stats.library[l]?.[topic] ?? 0).padStart(5)).join('')}`,
+      `  ${topic.padEnd(22)}${LANGUAGES.map((l) => String(stats.library[l]?.[topic] ?? 0).padStart(7)).join('')}`,
     );
   }
   lines.push(
-    `  ${'topics covered'.padEnd(22)}${LANGUAGES.map((l) => `${stats.coverage[l]?.topics ?? 0}/${TOPICS.length}`.padStart(5)).join('')}`,
+    `  ${'topics covered'.padEnd(22)}${LANGUAGES.map((l) => `${stats.coverage[l]?.topics ?? 0}/${TOPICS.length}`.padStart(7)).join('')}`,
   );
   lines.push('', 'Training modules:');
   for (const m of stats.modules) {
