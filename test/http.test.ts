@@ -219,3 +219,21 @@ describe('loadConfig', () => {
     expect(message).toContain('abc');
   });
 });
+
+describe('Telegram webhook configuration', () => {
+  it('refuses a webhook without a secret', async () => {
+    expect(() =>
+      loadConfig({
+        TELEGRAM_BOT_TOKEN: '123:abc',
+        TELEGRAM_WEBHOOK_URL: 'https://example.org/telegram/webhook',
+      }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({
+        TELEGRAM_BOT_TOKEN: '123:abc',
+        TELEGRAM_WEBHOOK_URL: 'https://example.org/telegram/webhook',
+        TELEGRAM_WEBHOOK_SECRET: 's3cret',
+      }),
+    ).not.toThrow();
+  });
+});

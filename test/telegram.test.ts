@@ -99,7 +99,7 @@ describe('Telegram over long polling against a fake Bot API', () => {
       'Thank you, Thandi Mokoena! You are registered as Mentor Mother in the team Soweto',
     );
     expect(sent[4]?.text).toContain('Main menu, Thandi Mokoena');
-    expect(buttons(sent[4]).map((b) => b.text)).toEqual(['Change language', 'Help']);
+    expect(buttons(sent[4]).map((b) => b.text)).toEqual(expect.arrayContaining(['Change language', 'Help']));
     expect(buttons(sent[4]).every((b) => b.data?.startsWith('m:'))).toBe(true);
 
     const user = await app.services.store.users.byAddress(`telegram:${STRANGER}`);
@@ -139,7 +139,9 @@ describe('Telegram over long polling against a fake Bot API', () => {
       fake.queueText(STRANGER, 'hello'); // one reply: the invitation
     }
     const sent = await fake.waitForMessages(STRANGER, 30);
-    const kinds = sent.map((m) => (m.text.startsWith('Sorry') ? 'S' : m.text.startsWith('Please') ? 'R' : 'H'));
+    const kinds = sent.map((m) =>
+      m.text.startsWith('Sorry') ? 'S' : m.text.startsWith('Please') ? 'R' : 'H',
+    );
     expect(kinds.join('')).toBe('SRH'.repeat(10));
   });
 

@@ -102,6 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_BOT_TOKEN) {
     problems.push('TELEGRAM_WEBHOOK_URL: set TELEGRAM_BOT_TOKEN too, or remove the webhook URL.');
   }
+  if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push(
+      'TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so nobody but Telegram can post updates to the webhook.',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...values, WEBCHAT: webchat, production };
 }

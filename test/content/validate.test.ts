@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
@@ -12,14 +12,10 @@ import { tempDataDir } from '../support/fakes.js';
 const ARTICLE = 'library/tb/tb-signs-and-screening.en.yaml';
 const MODULE = 'modules/tb-basics.en.yaml';
 
-/** A copy of two real items (and the countries) to break one way at a time. */
+/** A copy of the real content, to break one way at a time. */
 function fixture(): string {
   const dir = tempDataDir();
-  for (const rel of [ARTICLE, MODULE]) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    cpSync(join(contentDir, rel), join(dir, rel));
-  }
-  cpSync(join(contentDir, 'countries'), join(dir, 'countries'), { recursive: true });
+  cpSync(contentDir, dir, { recursive: true });
   return dir;
 }
 
@@ -46,27 +42,38 @@ describe('content validate', () => {
     cpSync(join(dir, ARTICLE), join(dir, 'library/tb/copy.en.yaml'));
     const errors = await errorsOf(dir);
     expect(errors.some((e) => /duplicate id "tb-signs-and-screening" in en/.test(e))).toBe(true);
-    expect(errors.some((e) => e.includes('copy.en.yaml: file name must be tb-signs-and-screening.en.yaml'))).toBe(true);
+    expect(
+      errors.some((e) => e.includes('copy.en.yaml: file name must be tb-signs-and-screening.en.yaml')),
+    ).toBe(true);
   });
 
   it('catches an unknown topic, naming the file, line and field', async () => {
     const dir = fixture();
     edit(dir, MODULE, (t) => t.replace('topic: tb', 'topic: tuberculosis'));
     const errors = await errorsOf(dir);
-    expect(errors).toContainEqual(expect.stringMatching(/tb-basics\.en\.yaml: line \d+: topic: .*expected one of/i));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/tb-basics\.en\.yaml: line \d+: topic: .*expected one of/i),
+    );
   });
 
   it('catches a quiz answer key out of range', async () => {
     const dir = fixture();
     edit(dir, MODULE, (t) => t.replace('answer: 2\n', 'answer: 7\n'));
     expect(await errorsOf(dir)).toContainEqual(
-      expect.stringMatching(/tb-basics\.en\.yaml: line \d+: quiz\[0\]\.answer: answer 7 is out of range \(options 1 to 3\)/),
+      expect.stringMatching(
+        /tb-basics\.en\.yaml: line \d+: quiz\[0\]\.answer: answer 7 is out of range \(options 1 to 3\)/,
+      ),
     );
   });
 
   it('catches a lesson step that is too long', async () => {
     const dir = fixture();
-    edit(dir, MODULE, (t) => t.replace('It does not pass through sharing', `${'Very long. '.repeat(60)}It does not pass through sharing`));
+    edit(dir, MODULE, (t) =>
+      t.replace(
+        'It does not pass through sharing',
+        `${'Very long. '.repeat(60)}It does not pass through sharing`,
+      ),
+    );
     expect(await errorsOf(dir)).toContainEqual(
       expect.stringMatching(/line \d+: steps\[0\]\.body: is too long \(at most 600 characters\)/),
     );
@@ -77,10 +84,15 @@ describe('content validate', () => {
     const source = readFileSync(join(dir, MODULE), 'utf8');
     writeFileSync(
       join(dir, 'modules/tb-basics.sw.yaml'),
-      source.replace('lang: en', 'lang: sw').replace('id: prevention', 'id: kinga').replace('answer: 3\n', 'answer: 1\n'),
+      source
+        .replace('lang: en', 'lang: sw')
+        .replace('id: prevention', 'id: kinga')
+        .replace('answer: 3\n', 'answer: 1\n'),
     );
     const errors = await errorsOf(dir);
-    expect(errors).toContainEqual(expect.stringMatching(/tb-basics\.sw\.yaml: line \d+: steps: steps differ from the English source/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/tb-basics\.sw\.yaml: line \d+: steps: steps differ from the English source/),
+    );
     expect(errors).toContainEqual(expect.stringMatching(/quiz\[1\]\.answer: is 1; the English answer is 3/));
   });
 
@@ -89,16 +101,24 @@ describe('content validate', () => {
     edit(dir, ARTICLE, (t) => t.replace('title: Signs of TB', 'title: [Signs of TB'));
     edit(dir, MODULE, (t) => t.replace('topic: tb', 'topic: nope'));
     const errors = await errorsOf(dir);
-    expect(errors).toContainEqual(expect.stringMatching(/tb-signs-and-screening\.en\.yaml: line \d+: YAML syntax/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/tb-signs-and-screening\.en\.yaml: line \d+: YAML syntax/),
+    );
     expect(errors.some((e) => e.includes('tb-basics.en.yaml'))).toBe(true);
   });
 
   it('catches links to items that do not exist and missing sources', async () => {
     const dir = fixture();
-    edit(dir, ARTICLE, (t) => t.replace('module: tb-basics', 'module: tb-advanced').replace('related: []', 'related: [nowhere]'));
+    edit(dir, ARTICLE, (t) =>
+      t.replace('module: tb-basics', 'module: tb-advanced').replace('  - tb-and-hiv', '  - nowhere'),
+    );
     const errors = await errorsOf(dir);
-    expect(errors).toContainEqual(expect.stringMatching(/module: links to the module "tb-advanced", which does not exist/));
-    expect(errors).toContainEqual(expect.stringMatching(/related\[0\]: links to "nowhere", which does not exist/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/module: links to the module "tb-advanced", which does not exist/),
+    );
+    expect(errors).toContainEqual(
+      expect.stringMatching(/related\[0\]: links to "nowhere", which does not exist/),
+    );
   });
 
   it('refuses an approved review without the clinician who approved it', async () => {

@@ -107,7 +107,13 @@ describe('schema migrations', () => {
   });
 
   it('leaves a current file as it is', () => {
-    const current = { schemaVersion: CURRENT_SCHEMA_VERSION, users: [], teams: [], invites: [], progress: [] };
+    const current = {
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      users: [],
+      teams: [],
+      invites: [],
+      progress: [],
+    };
     expect(migrateToLatest(current)).toEqual(current);
   });
 

@@ -79,7 +79,9 @@ export class FakeTelegram {
         ?.route(req, res)
         .catch((error: unknown) => reply(res, 500, { ok: false, description: String(error) }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve),
+    );
     const { port } = server.address() as AddressInfo;
     fake = new FakeTelegram(server, `http://127.0.0.1:${port}`);
     return fake;

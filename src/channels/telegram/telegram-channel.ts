@@ -76,6 +76,13 @@ export class TelegramChannel implements ChannelSender {
     } else {
       await this.bot.api.deleteWebhook();
       this.runner = run(this.bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+      // A revoked token (401) or a second bot polling the same token (409) ends polling: say so, keep the rest up.
+      this.runner.task()?.catch((error: unknown) => {
+        logger.fatal(
+          { err: error },
+          'telegram polling stopped; check TELEGRAM_BOT_TOKEN and that no other bot uses it',
+        );
+      });
       logger.info({ mode: 'polling', bot: this.bot.botInfo.username }, 'telegram started');
     }
     await this.bot.api

@@ -27,7 +27,8 @@ function describe(ctx: FlowContext, term: GlossaryEntry): string {
     const word = term[lang];
     if (lang !== ctx.lang && word) lines.push(`${LANGUAGE_NAMES[lang]}: ${word}`);
   }
-  if (term.explain) lines.push('', `${ctx.lang === 'en' ? '' : `(${ctx.t('glossary.englishNote')}) `}${term.explain}`);
+  if (term.explain)
+    lines.push('', `${ctx.lang === 'en' ? '' : `(${ctx.t('glossary.englishNote')}) `}${term.explain}`);
   return lines.join('\n');
 }
 

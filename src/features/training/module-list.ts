@@ -4,7 +4,12 @@ import type { Translator } from '../../i18n/i18n.js';
 import type { ModuleProgress } from './progress.js';
 
 /** "new", "in progress 3/8", "quiz 2/5", "passed 5/5", "not passed - retake": what the module list shows. */
-export function progressLabel(t: Translator, progress: ModuleProgress | undefined, steps: number, questions: number): string {
+export function progressLabel(
+  t: Translator,
+  progress: ModuleProgress | undefined,
+  steps: number,
+  questions: number,
+): string {
   if (!progress) return t('training.state.new');
   switch (progress.status) {
     case 'lessons':
@@ -39,7 +44,12 @@ export function moduleChoices(
     const localised = catalog.module(id, lang);
     if (!localised) return [];
     const { item, fallback } = localised;
-    const state = progressLabel(t, progress.find((p) => p.moduleId === id), item.steps.length, item.quiz.length);
+    const state = progressLabel(
+      t,
+      progress.find((p) => p.moduleId === id),
+      item.steps.length,
+      item.quiz.length,
+    );
     const english = fallback ? ` (${t('training.english')})` : '';
     return [{ id: `mod:${id}`, label: `${item.title}${english} · ${state}` }];
   });

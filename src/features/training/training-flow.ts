@@ -80,7 +80,9 @@ async function openModule(ctx: FlowContext, moduleId: string): Promise<void> {
       passedAt: null,
     };
     await ctx.services.store.progress.put(fresh);
-    ctx.say(ctx.t('training.intro', { title: module.title, summary: module.summary, steps: module.steps.length }));
+    ctx.say(
+      ctx.t('training.intro', { title: module.title, summary: module.summary, steps: module.steps.length }),
+    );
     return showStep(ctx, module, fresh);
   }
   switch (progress.status) {
@@ -88,7 +90,9 @@ async function openModule(ctx: FlowContext, moduleId: string): Promise<void> {
       ctx.say(ctx.t('training.welcomeBack', { step: progress.step + 1, steps: module.steps.length }));
       return showStep(ctx, module, progress);
     case 'quiz':
-      ctx.say(ctx.t('training.welcomeBackQuiz', { question: progress.question + 1, questions: module.quiz.length }));
+      ctx.say(
+        ctx.t('training.welcomeBackQuiz', { question: progress.question + 1, questions: module.quiz.length }),
+      );
       return showQuestion(ctx, module, progress);
     case 'passed':
     case 'failed':
@@ -98,7 +102,11 @@ async function openModule(ctx: FlowContext, moduleId: string): Promise<void> {
   }
 }
 
-async function save(ctx: FlowContext, progress: ModuleProgress, change: Partial<ModuleProgress>): Promise<ModuleProgress> {
+async function save(
+  ctx: FlowContext,
+  progress: ModuleProgress,
+  change: Partial<ModuleProgress>,
+): Promise<ModuleProgress> {
   const next = { ...progress, ...change, updatedAt: ctx.now.toISOString() };
   await ctx.services.store.progress.put(next);
   return next;
@@ -124,7 +132,8 @@ async function onLessonChoice(ctx: FlowContext, moduleId: string, input: FlowInp
   const user = ctx.user;
   const progress = user ? await ctx.services.store.progress.get(user.id, moduleId) : undefined;
   if (!module || !progress || input.kind !== 'choice') return showList(ctx);
-  if (input.id === 'l:back') return showStep(ctx, module, await save(ctx, progress, { step: Math.max(0, progress.step - 1) }));
+  if (input.id === 'l:back')
+    return showStep(ctx, module, await save(ctx, progress, { step: Math.max(0, progress.step - 1) }));
   if (input.id !== 'l:next') return showStep(ctx, module, progress);
   if (progress.step + 1 < module.steps.length) {
     return showStep(ctx, module, await save(ctx, progress, { step: progress.step + 1 }));

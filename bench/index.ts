@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { journalAppend } from './journal-append.js';
+import { telegramThroughput } from './telegram-throughput.js';
+
+/** `npm run bench`: runs every benchmark in turn, prints a table and writes bench/results.json. */
+
+type Row = [string, string];
+
+const ms = (value: number): string => `${value.toFixed(2)} ms`;
+const perSecond = (value: number, unit: string): string => `${value.toLocaleString('en')} ${unit}/s`;
+
+function table(title: string, notes: string[], rows: Row[]): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [
+    `\n${title}`,
+    ...notes.map((note) => `  (${note})`),
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+  ].join('\n');
+}
+
+const started = performance.now();
+const environment = {
+  node: process.version,
+  cpu: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+  at: new Date().toISOString(),
+};
+process.stdout.write(`Benchmarks on Node ${environment.node}, ${environment.cpu}\n`);
+
+process.stdout.write('\nTelegram throughput (fake Bot API, long polling)...\n');
+const telegram = await telegramThroughput();
+const { adapter, echo } = telegram;
+process.stdout.write(
+  table(
+    `Telegram adapter vs bare grammY echo bot, ${telegram.users.toLocaleString('en')} registered users`,
+    [
+      `saturation: ${telegram.saturationUpdates.toLocaleString('en')} updates queued at once; paced: ${telegram.pacedRate} updates/s for ${telegram.pacedSeconds} s`,
+      'latency: update handed out by getUpdates -> last reply to it received by the fake Bot API',
+    ],
+    [
+      ['adapter, saturation: throughput', perSecond(adapter.saturation.messagesPerSecond, 'msg')],
+      [
+        'adapter, saturation: latency p50 / p99',
+        `${ms(adapter.saturation.p50Ms)} / ${ms(adapter.saturation.p99Ms)}`,
+      ],
+      [
+        'adapter, paced: latency p50 / p99 / max',
+        `${ms(adapter.paced.p50Ms)} / ${ms(adapter.paced.p99Ms)} / ${ms(adapter.paced.maxMs)}`,
+      ],
+      ['echo bot, saturation: throughput', perSecond(echo.saturation.messagesPerSecond, 'msg')],
+      [
+        'echo bot, saturation: latency p50 / p99',
+        `${ms(echo.saturation.p50Ms)} / ${ms(echo.saturation.p99Ms)}`,
+      ],
+      [
+        'echo bot, paced: latency p50 / p99 / max',
+        `${ms(echo.paced.p50Ms)} / ${ms(echo.paced.p99Ms)} / ${ms(echo.paced.maxMs)}`,
+      ],
+      ['adapter / echo throughput', `${(telegram.ratio * 100).toFixed(1)} %`],
+      [
+        `target (>= ${telegram.target.messagesPerSecond} msg/s, paced p99 < ${telegram.target.p99Ms} ms)`,
+        telegram.target.met ? 'met' : 'NOT met',
+      ],
+    ],
+  ),
+);
+
+process.stdout.write('\n\nJournal appends confirmed on disk...\n');
+const journal = await journalAppend();
+const { journalSequential: seq, journalConcurrent: conc, bareSequential: bare } = journal;
+process.stdout.write(
+  table(
+    `Journal appends, ${journal.recordBytes}-byte records on ${journal.filesystem}`,
+    ['each append awaited until its fdatasync; the bare baseline is FileHandle.appendFile + datasync'],
+    [
+      ['JsonlJournal, sequential: p50 / p95', `${ms(seq.p50Ms)} / ${ms(seq.p95Ms)}`],
+      ['JsonlJournal, sequential: throughput', perSecond(seq.recordsPerSecond, 'records')],
+      [
+        `JsonlJournal, ${conc.appenders} concurrent appenders: throughput`,
+        perSecond(conc.recordsPerSecond, 'records'),
+      ],
+      [
+        `JsonlJournal, ${conc.appenders} concurrent appenders: p50 / p95`,
+        `${ms(conc.p50Ms)} / ${ms(conc.p95Ms)}`,
+      ],
+      ['bare appendFile + fdatasync, sequential: p50 / p95', `${ms(bare.p50Ms)} / ${ms(bare.p95Ms)}`],
+      ['bare appendFile + fdatasync, sequential: throughput', perSecond(bare.recordsPerSecond, 'records')],
+    ],
+  ),
+);
+
+const seconds = (performance.now() - started) / 1000;
+const path = join(import.meta.dirname, 'results.json');
+writeFileSync(path, `${JSON.stringify({ environment, seconds, telegram, journal }, null, 2)}\n`);
+process.stdout.write(`\n\nDone in ${seconds.toFixed(1)} s; figures in ${path}\n`);
