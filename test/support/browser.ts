@@ -8,6 +8,8 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
 
 export function warnNoChromium(what: string): void {
+  // CI sets REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${chromiumPath}`);
   console.warn(
     [
       '',
