@@ -215,3 +215,32 @@ describe('Telegram webhook', () => {
     }
   });
 });
+
+describe('the composition root with TELEGRAM_BOT_TOKEN', () => {
+  it('answers on Telegram beside the web chat, and the CLI-made admin code works there', async () => {
+    const { startBot } = await import('../src/main.js');
+    const { loadConfig } = await import('../src/config/config.js');
+    const { tempDataDir } = await import('./support/fakes.js');
+    const fake = await FakeTelegram.start();
+    const bot = await startBot(
+      loadConfig({
+        DATA_DIR: tempDataDir(),
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+      }),
+      silentLogger(),
+    );
+    try {
+      const invite = await createInvite(bot.app.services, null, 'admin', null);
+      fake.queueText(STRANGER, `/start ${invite.code}`);
+      const [question] = await fake.waitForMessages(STRANGER, 1, 5000);
+      expect(question?.text).toContain('Which language');
+      expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+    } finally {
+      await bot.stop();
+      await fake.close();
+    }
+  });
+});

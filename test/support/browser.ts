@@ -9,7 +9,8 @@ export const hasChromium = existsSync(chromiumPath);
 
 export function warnNoChromium(what: string): void {
   // CI sets REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${chromiumPath}`);
+  if (process.env.REQUIRE_BROWSER === '1')
+    throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${chromiumPath}`);
   console.warn(
     [
       '',
