@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Delivery } from './channels/delivery.js';
 import type { Config } from './config/config.js';
 import { Catalog, ContentInvalidError } from './content/catalog.js';
@@ -12,10 +13,15 @@ import { createTranslations } from './i18n/i18n.js';
 import { loadLogSecret } from './logging/log-secret.js';
 import { createLogger, type Logger, pseudonymiser } from './logging/logger.js';
 import { contentDir, localesDir } from './paths.js';
+import type { Embedder } from './search/embedder.js';
+import { createTransformersEmbedder } from './search/model/transformers-embedder.js';
+import { SearchEngine } from './search/search-engine.js';
 import { LowdbStore } from './store/lowdb/lowdb-store.js';
 import { countriesFrom } from './teams/countries.js';
 
 export interface AppOptions {
+  /** The embedder for search (tests may share one); default: the transformers.js one of EMBEDDING_MODEL. */
+  embedder?: () => Promise<Embedder>;
   /** The content folder (tests may point at a fixture). */
   contentDir?: string;
   clock?: Clock;
@@ -49,6 +55,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     const loaded = await loadContent(options.contentDir ?? contentDir);
     if (loaded.errors.length > 0) throw new ContentInvalidError(loaded.errors.map(formatError));
+    const catalog = new Catalog(loaded.content);
+    const cacheDir = config.CACHE_DIR ?? join(config.DATA_DIR, 'cache');
+    let search: Promise<SearchEngine> | null = null;
     const services: Services = {
       store,
       clock: options.clock ?? systemClock,
@@ -57,7 +66,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       pseudo: pseudonymiser(await loadLogSecret(config.DATA_DIR)),
       countries: countriesFrom(loaded.content.countries),
-      catalog: new Catalog(loaded.content),
+      catalog,
+      search: () => {
+        search ??= (async () => {
+          const embedder = options.embedder
+            ? await options.embedder()
+            : await createTransformersEmbedder({ model: config.EMBEDDING_MODEL, cacheDir });
+          return SearchEngine.build({ catalog, embedder, cacheDir, logger });
+        })();
+        // A failed build (e.g. a bad EMBEDDING_MODEL) is retried on the next question, not cached forever.
+        search.catch(() => {
+          search = null;
+        });
+        return search;
+      },
       config,
     };
     const engine = new Engine(services, allFeatures());
@@ -74,6 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       async close() {
         await engine.idle();
+        if (search) await (await search.catch(() => null))?.close();
         await store.close();
       },
     };

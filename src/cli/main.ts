@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import { ROLES } from '../accounts/types.js';
 import { chatCommand } from './commands/chat.js';
 import { contentStatsCommand, contentValidateCommand } from './commands/content.js';
+import { gapsCommand } from './commands/gaps.js';
 import { inviteCommand } from './commands/invite.js';
+import { searchCommand } from './commands/search.js';
 import { seedDemoCommand } from './commands/seed-demo.js';
 import { CliError } from './open-app.js';
 
@@ -32,6 +34,23 @@ program
   .action(inviteCommand);
 
 program.command('seed-demo').description('demo users of every role and a demo team').action(seedDemoCommand);
+
+program
+  .command('search')
+  .description('search the health content as the chat does')
+  .argument('[question]', 'the question, in quotes')
+  .option('--json', 'one JSON object: {query, urgent, confident, hits}')
+  .option('--lang <ll>', 'the language of the question (en, pt, sw, st, ny)', 'en')
+  .option('--mode <mode>', 'hybrid, semantic or keyword', 'hybrid')
+  .option('-k <n>', 'how many hits', '5')
+  .option('--stdin', 'read {"query", "lang"} lines, answer one JSON line each (the model loads once)')
+  .action(searchCommand);
+
+program
+  .command('gaps')
+  .description('questions shared by mentors because no good answer was found')
+  .option('--json', 'a JSON array')
+  .action(gapsCommand);
 
 const content = program.command('content').description('check and describe the health content');
 content

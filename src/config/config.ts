@@ -45,6 +45,8 @@ const envSchema = z.object({
   WHATSAPP_CLOUD_REMINDER_TEMPLATE: optionalText,
   WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: optionalText,
   EMBEDDING_MODEL: optionalText,
+  /** Built model and passage vectors; several bots (or test runs) may share one. Default: DATA_DIR/cache. */
+  CACHE_DIR: optionalText,
   TZ: z
     .string()
     .default('Africa/Johannesburg')

@@ -10,6 +10,8 @@ import {
   glossarySchema,
   type Module,
   moduleSchema,
+  type UrgentPhrases,
+  urgentPhrasesSchema,
 } from './schemas.js';
 import { type ContentError, formatPath, type ParsedYaml, readYaml } from './yaml-file.js';
 
@@ -18,6 +20,7 @@ export interface ContentSet {
   modules: Module[];
   glossaries: Glossary[];
   countries: Country[];
+  urgentPhrases: UrgentPhrases[];
 }
 
 /** Where each item came from, for error messages that name the file and line. */
@@ -38,6 +41,7 @@ const FOLDERS = {
   modules: { schema: moduleSchema, name: /^modules\/([a-z0-9-]+)\.([a-z]{2})\.ya?ml$/ },
   glossary: { schema: glossarySchema, name: /^glossary\/([a-z-]+)\.ya?ml$/ },
   countries: { schema: countrySchema, name: /^countries\/([a-z]{2})\.ya?ml$/ },
+  safety: { schema: urgentPhrasesSchema, name: /^safety\/urgent-phrases\.ya?ml$/ },
 } as const;
 type Folder = keyof typeof FOLDERS;
 
@@ -55,7 +59,7 @@ async function yamlFiles(dir: string): Promise<string[]> {
  */
 export async function loadContent(dir: string, overrides?: Map<string, string>): Promise<LoadResult> {
   const errors: ContentError[] = [];
-  const content: ContentSet = { articles: [], modules: [], glossaries: [], countries: [] };
+  const content: ContentSet = { articles: [], modules: [], glossaries: [], countries: [], urgentPhrases: [] };
   const origins = new Map<object, Origin>();
   const files = await yamlFiles(dir).catch(() => {
     errors.push({ file: dir, path: '', message: 'content folder not found' });
@@ -95,7 +99,8 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     if (folder === 'library') content.articles.push(item as Article);
     else if (folder === 'modules') content.modules.push(item as Module);
     else if (folder === 'glossary') content.glossaries.push(item as Glossary);
-    else content.countries.push(item as Country);
+    else if (folder === 'countries') content.countries.push(item as Country);
+    else content.urgentPhrases.push(item as UrgentPhrases);
   }
   errors.push(...crossCheck(content, origins));
   return { content, errors, files: files.length };

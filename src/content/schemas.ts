@@ -135,3 +135,14 @@ export type Module = z.infer<typeof moduleSchema>;
 export type Glossary = z.infer<typeof glossarySchema>;
 export type GlossaryTerm = Glossary['terms'][number];
 export type Source = z.infer<typeof sourceSchema>;
+
+/** Words that mark a question as describing danger (search leads with the urgent-referral message). */
+export const urgentPhrasesSchema = z.strictObject({
+  schemaVersion: z.literal(CONTENT_SCHEMA_VERSION),
+  kind: z.literal('urgent-phrases'),
+  sources: z.array(sourceSchema).min(1),
+  review: reviewSchema,
+  phrases: z.partialRecord(z.enum(LANGUAGES), z.array(text(80)).min(1)),
+});
+
+export type UrgentPhrases = z.infer<typeof urgentPhrasesSchema>;

@@ -26,6 +26,7 @@ export class Engine {
   private readonly menu: MenuEntry[] = [];
   private readonly commands = new Map<string, NonNullable<Feature['commands']>[string]>();
   private readonly queue = new KeyedQueue();
+  private freeText: Feature['freeText'];
 
   constructor(
     private readonly services: Services,
@@ -38,6 +39,7 @@ export class Engine {
       }
       this.menu.push(...(feature.menu ?? []));
       for (const [name, command] of Object.entries(feature.commands ?? {})) this.commands.set(name, command);
+      if (feature.freeText) this.freeText = feature.freeText;
     }
     this.flows.set('menu', this.menuFlow());
     this.menu.sort((a, b) => a.order - b.order);
@@ -159,7 +161,7 @@ export class Engine {
       ctx.say(ctx.t('onboarding.alreadyRegistered'));
       return this.showMenu(ctx);
     }
-    if (!flow) return this.showMenu(ctx, ctx.t('menu.notUnderstood'));
+    if (!flow) return (this.flows.get('menu') as Flow).onInput(ctx, { kind: 'text', text });
     const pending = ctx.session.pending;
     if (!pending) return flow.onInput(ctx, { kind: 'text', text });
     const match = matchTypedChoice(text, pending);
@@ -294,8 +296,12 @@ export class Engine {
           input.kind === 'choice' && ctx.user
             ? this.menuFor(ctx.user).find((e) => e.id === input.id)
             : undefined;
-        if (!entry) return ctx.showMenu(ctx.t('menu.notUnderstood'));
-        return ctx.startFlow(entry.flow);
+        if (entry) return ctx.startFlow(entry.flow);
+        const freeText = this.freeText;
+        if (input.kind === 'text' && ctx.user && freeText?.roles.includes(ctx.user.role)) {
+          return ctx.startFlow(freeText.flow, { question: input.text });
+        }
+        return ctx.showMenu(ctx.t('menu.notUnderstood'));
       },
     };
   }

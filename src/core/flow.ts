@@ -70,4 +70,6 @@ export interface Feature {
   menu?: MenuEntry[];
   /** Slash commands this feature answers (without the slash), mapped to the flow they start. */
   commands?: Record<string, { flow: string; roles: readonly Role[] }>;
+  /** The flow that takes free text typed at the main menu (a health question), started with {question}. */
+  freeText?: { flow: string; roles: readonly Role[] };
 }

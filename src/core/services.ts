@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import type { Catalog } from '../content/catalog.js';
 import type { Translations } from '../i18n/i18n.js';
 import type { Logger, Pseudonymiser } from '../logging/logger.js';
+import type { SearchEngine } from '../search/search-engine.js';
 import type { Store } from '../store/port.js';
 import type { Countries } from '../teams/countries.js';
 import type { Clock, Ids } from './clock.js';
@@ -16,5 +17,7 @@ export interface Services {
   pseudo: Pseudonymiser;
   countries: Countries;
   catalog: Catalog;
+  /** The search index, built on first use (loading the model and embedding new passages). */
+  search(): Promise<SearchEngine>;
   config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ'>;
 }

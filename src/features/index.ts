@@ -4,12 +4,14 @@ import { helpFeature } from './help/index.js';
 import { invitesFeature } from './invites/index.js';
 import { languageFeature } from './language/index.js';
 import { onboardingFeature } from './onboarding/index.js';
+import { searchFeature } from './search/index.js';
 import { trainingFeature } from './training/index.js';
 import { usersFeature } from './users/index.js';
 
 /** Every feature the bot has; the engine builds the menu and commands from these. */
 export const allFeatures = (): Feature[] => [
   onboardingFeature,
+  searchFeature,
   trainingFeature,
   glossaryFeature,
   invitesFeature,

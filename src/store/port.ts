@@ -57,7 +57,7 @@ export interface SessionRepo {
 }
 
 /** Records that grow without bound: one JSON object per line, one file per month, append only. */
-export const JOURNALS = ['audit', 'screenings', 'referrals', 'training'] as const;
+export const JOURNALS = ['audit', 'screenings', 'referrals', 'training', 'gaps', 'feedback'] as const;
 export type JournalName = (typeof JOURNALS)[number];
 
 export interface JournalRecord {

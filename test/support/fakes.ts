@@ -43,6 +43,9 @@ export class SeededIds implements Ids {
 
 export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'm2m-test-'));
 
+/** The built model and passage vectors, shared by every test (and test run) on this machine. */
+export const testCacheDir = (): string => process.env.M2M_TEST_CACHE ?? join(tmpdir(), 'm2m-test-cache');
+
 export interface TestAppOptions {
   dataDir?: string;
   clock?: FixedClock;
@@ -55,7 +58,7 @@ export async function makeTestApp(
 ): Promise<App & { clock: FixedClock; dataDir: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new FixedClock();
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir(), ...options.env });
   const app = await createApp(config, {
     clock,
     ids: options.ids ?? new SeededIds(),

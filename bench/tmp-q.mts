@@ -1,0 +1,11 @@
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { silentLogger } from '../src/logging/logger.js';
+import { searchQuality, formatQuality } from './search-quality.js';
+const app = await createApp(loadConfig({ DATA_DIR: '/tmp/d3', LOG_LEVEL: 'silent' }), { lock: false, logger: silentLogger() });
+const engine = await app.services.search();
+const r = await searchQuality(engine);
+console.log(formatQuality(r));
+const fs = await import('node:fs');
+fs.writeFileSync('/tmp/signals.json', JSON.stringify(r.signals));
+await app.close();
