@@ -8,9 +8,12 @@ import { tempDataDir, testCacheDir } from './support/fakes.js';
  * pays for it (on a fresh machine this takes about half a minute; afterwards, nothing).
  */
 export default async function setup(): Promise<void> {
-  const app = await createApp(loadConfig({ DATA_DIR: tempDataDir(), CACHE_DIR: testCacheDir(), LOG_LEVEL: 'silent' }), {
-    logger: silentLogger(),
-  });
+  const app = await createApp(
+    loadConfig({ DATA_DIR: tempDataDir(), CACHE_DIR: testCacheDir(), LOG_LEVEL: 'silent' }),
+    {
+      logger: silentLogger(),
+    },
+  );
   await app.services.search();
   await app.close();
 }

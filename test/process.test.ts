@@ -126,3 +126,45 @@ describe('the command line', () => {
     expect(mentor.stdout).toContain('in the team Kisumu (KE, Africa/Nairobi)');
   });
 });
+
+describe('search on the command line', () => {
+  it('answers one question as JSON, a batch from stdin with the model loaded once, and refuses bad options', async () => {
+    const { testCacheDir } = await import('./support/fakes.js');
+    const env = { DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir() };
+    const one = await run('src/cli/main.ts', ['search', '--json', '-k', '2', 'how does TB spread?'], env);
+    expect(one.code).toBe(0);
+    const parsed = JSON.parse(one.stdout);
+    expect(parsed).toMatchObject({ query: 'how does TB spread?', urgent: false, confident: true });
+    expect(parsed.hits).toHaveLength(2);
+    expect(Object.keys(parsed.hits[0]).sort()).toEqual([
+      'id',
+      'item',
+      'lang',
+      'score',
+      'snippet',
+      'title',
+      'topic',
+    ]);
+    expect(parsed.hits[0].topic).toBe('tb');
+
+    const batch = [
+      JSON.stringify({ query: 'mtoto ana degedege', lang: 'sw' }),
+      'oops',
+      JSON.stringify({ query: 'how do I fix my phone screen' }),
+    ].join('\n');
+    const many = await run('src/cli/main.ts', ['search', '--json', '--stdin'], env, `${batch}\n`);
+    expect(many.code).toBe(0);
+    const lines = many.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ urgent: true });
+    expect(lines[1]).toMatchObject({ error: 'bad_line' });
+    expect(lines[2]).toMatchObject({ confident: false });
+
+    const badLang = await run('src/cli/main.ts', ['search', '--lang', 'fr', 'question'], env);
+    expect(badLang.code).toBe(2);
+    expect(badLang.stderr).toContain('--lang must be one of en, pt, sw, st, ny');
+  });
+});

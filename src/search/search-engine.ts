@@ -30,7 +30,11 @@ export interface Confidence {
   minCosineOther: number;
   minKeyword: number;
 }
-export const DEFAULT_CONFIDENCE: Confidence = { minCosineEnglish: 0.45, minCosineOther: 0.75, minKeyword: 30 };
+export const DEFAULT_CONFIDENCE: Confidence = {
+  minCosineEnglish: 0.45,
+  minCosineOther: 0.75,
+  minKeyword: 30,
+};
 
 export interface SearchHit {
   passage: Passage;
@@ -146,7 +150,8 @@ export class SearchEngine {
     const minCosine = lang === 'en' ? this.confidence.minCosineEnglish : this.confidence.minCosineOther;
     const confident =
       hits.length > 0 &&
-      ((mode !== 'keyword' && cosine >= minCosine) || (mode !== 'semantic' && keyword >= this.confidence.minKeyword));
+      ((mode !== 'keyword' && cosine >= minCosine) ||
+        (mode !== 'semantic' && keyword >= this.confidence.minKeyword));
     return { query, urgent, confident, hits, signals: { cosine, keyword } };
   }
 

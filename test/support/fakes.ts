@@ -58,7 +58,12 @@ export async function makeTestApp(
 ): Promise<App & { clock: FixedClock; dataDir: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new FixedClock();
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir(), ...options.env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    CACHE_DIR: testCacheDir(),
+    ...options.env,
+  });
   const app = await createApp(config, {
     clock,
     ids: options.ids ?? new SeededIds(),

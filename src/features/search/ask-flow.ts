@@ -83,15 +83,22 @@ async function answer(ctx: FlowContext, question: string): Promise<void> {
     shown: `${best.passage.id}|${best.passage.lang}`,
   };
   ctx.goto('answer');
-  ctx.ask(formatPassage(ctx, best.passage), answerChoices(ctx, others.length > 0, best.passage));
+  // A new question typed now is a new question, not a wrong answer to these buttons.
+  ctx.ask(formatPassage(ctx, best.passage), answerChoices(ctx, others.length > 0, best.passage), {
+    allowText: true,
+  });
 }
 
 function answerChoices(ctx: FlowContext, more: boolean, passage: Passage | undefined): Choice[] {
   const choices: Choice[] = [];
   if (more) choices.push({ id: 's:more', label: ctx.t('search.more') });
-  const module = passage?.module ? ctx.services.catalog.module(passage.module, ctx.lang)?.item : undefined;
+  const module = passage?.module ? ctx.services.catalog.module(passage.module, ctx.lang) : undefined;
   if (module && ctx.user && ['mentor', 'supervisor', 'trainer'].includes(ctx.user.role)) {
-    choices.push({ id: 's:module', label: ctx.t('search.module', { title: module.title }) });
+    const english = module.fallback ? ` (${ctx.t('training.english')})` : '';
+    choices.push({
+      id: 's:module',
+      label: ctx.t('search.module', { title: `${module.item.title}${english}` }),
+    });
   }
   choices.push(
     { id: 's:up', label: ctx.t('search.helpful') },
