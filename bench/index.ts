@@ -3,6 +3,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { journalAppend } from './journal-append.js';
+import { searchBench } from './search.js';
+import { formatQuality } from './search-quality.js';
 import { telegramThroughput } from './telegram-throughput.js';
 
 /** `npm run bench`: runs every benchmark in turn, prints a table and writes bench/results.json. */
@@ -91,7 +93,44 @@ process.stdout.write(
   ),
 );
 
+process.stdout.write('\n\nSearch: quality, latency, start-up...\n');
+const search = await searchBench();
+process.stdout.write(`\n${formatQuality(search.quality)}\n`);
+const latencyRows = (label: string, f: typeof search.realSize): Row[] => [
+  [`${label}: end to end p50 / p95`, `${ms(f.endToEnd.p50Ms)} / ${ms(f.endToEnd.p95Ms)}`],
+  [`${label}: bare forward pass p50 / p95`, `${ms(f.forwardPass.p50Ms)} / ${ms(f.forwardPass.p95Ms)}`],
+  [
+    `${label}: semantic mode (embedding + exact ranking) p50 / p95`,
+    `${ms(f.semantic.p50Ms)} / ${ms(f.semantic.p95Ms)}`,
+  ],
+  [`${label}: hybrid cost beyond the forward pass (p50)`, `+${(f.overhead * 100).toFixed(0)} %`],
+  [`${label}: semantic cost beyond the forward pass (p50)`, `+${(f.semanticOverhead * 100).toFixed(0)} %`],
+];
+process.stdout.write(
+  table(
+    'Search latency, one English query (evaluation questions, 3 rounds)',
+    ['aim: at most +20 % at the real size and +50 % at 10,000 passages'],
+    [
+      ...latencyRows(`${search.realSize.passages} passages (real content)`, search.realSize),
+      ...latencyRows(`${search.large.passages.toLocaleString('en')} passages`, search.large),
+      ['start-up to search-ready, warm cache (tsx, as npm start)', ms(search.startup.tsx.searchReadyMs)],
+      ['  of which app ready (content, store)', ms(search.startup.tsx.appReadyMs)],
+      [
+        'memory when search-ready: RSS / heap used',
+        `${search.startup.tsx.rssMb.toFixed(0)} MB / ${search.startup.tsx.heapUsedMb.toFixed(0)} MB`,
+      ],
+      [
+        'compiled build: a whole `search` command, start to exit',
+        search.startup.compiledCliQueryMs === null ? 'n/a' : ms(search.startup.compiledCliQueryMs),
+      ],
+    ],
+  ),
+);
+
 const seconds = (performance.now() - started) / 1000;
 const path = join(import.meta.dirname, 'results.json');
-writeFileSync(path, `${JSON.stringify({ environment, seconds, telegram, journal }, null, 2)}\n`);
+writeFileSync(
+  path,
+  `${JSON.stringify({ environment, seconds, telegram, journal, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
+);
 process.stdout.write(`\n\nDone in ${seconds.toFixed(1)} s; figures in ${path}\n`);

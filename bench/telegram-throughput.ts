@@ -23,8 +23,8 @@ import { FakeTelegram } from '../test/support/fake-telegram.js';
 const TOKEN = '123:ABC';
 const FIRST_CHAT = 1_000_000;
 const WARMUP_CHAT = 9_000_000;
-/** What each person sends, over and over: main menu, Help, Change language, English. */
-const SCRIPT = ['/menu', '2', '1', '1'] as const;
+/** What each person sends, over and over: main menu, help, the language question, English (1). */
+const SCRIPT = ['/menu', '/help', '/language', '1'] as const;
 
 export interface LoadFigures {
   updates: number;

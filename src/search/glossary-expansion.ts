@@ -3,7 +3,7 @@ import type { GlossaryEntry } from '../content/catalog.js';
 import { foldText } from './text.js';
 
 interface Form {
-  words: string;
+  words: string[];
   term: GlossaryEntry;
 }
 
@@ -13,10 +13,10 @@ interface Form {
  * word sequence of the question.
  */
 export class GlossaryExpander {
-  private readonly forms: Form[];
+  /** Forms by their first word, longest first, so a question is scanned word by word, not form by form. */
+  private readonly byFirstWord = new Map<string, Form[]>();
 
   constructor(glossary: GlossaryEntry[]) {
-    const forms: Form[] = [];
     for (const term of glossary) {
       const spellings = new Set<string>();
       for (const lang of LANGUAGES) {
@@ -25,22 +25,30 @@ export class GlossaryExpander {
         for (const other of term.also?.[lang] ?? []) spellings.add(other);
       }
       for (const spelling of spellings) {
-        const words = foldText(spelling);
-        if (words.length >= 3) forms.push({ words, term });
+        const words = foldText(spelling).split(' ').filter(Boolean);
+        if (words.join(' ').length < 3 || !words[0]) continue;
+        const list = this.byFirstWord.get(words[0]) ?? [];
+        list.push({ words, term });
+        this.byFirstWord.set(words[0], list);
       }
     }
-    this.forms = forms.sort((a, b) => b.words.length - a.words.length);
+    for (const list of this.byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
   }
 
-  /** The terms mentioned, each once. */
+  /** The terms mentioned, each once; where forms overlap, the longest wins. */
   termsIn(question: string): GlossaryEntry[] {
-    let text = ` ${foldText(question)} `;
+    const words = foldText(question).split(' ');
     const found: GlossaryEntry[] = [];
-    for (const form of this.forms) {
-      const needle = ` ${form.words} `;
-      if (!text.includes(needle)) continue;
-      if (!found.includes(form.term)) found.push(form.term);
-      text = text.replaceAll(needle, ' ');
+    for (let i = 0; i < words.length; ) {
+      const match = this.byFirstWord
+        .get(words[i] as string)
+        ?.find((form) => form.words.every((w, j) => words[i + j] === w));
+      if (!match) {
+        i++;
+        continue;
+      }
+      if (!found.includes(match.term)) found.push(match.term);
+      i += match.words.length;
     }
     return found;
   }

@@ -21,7 +21,6 @@ export class KeywordIndex {
       searchOptions: {
         boost: { title: 2 },
         prefix: (term) => term.length >= 5,
-        fuzzy: (term) => (term.length >= 7 ? 0.15 : false),
       },
     });
     this.search.addAll(

@@ -1,0 +1,8 @@
+/** `npm run bench:search`: the search benchmarks alone. */
+import { searchBench } from './search.js';
+import { formatQuality } from './search-quality.js';
+
+const result = await searchBench();
+process.stdout.write(
+  `${formatQuality(result.quality)}\n${JSON.stringify({ ...result, quality: undefined }, null, 2)}\n`,
+);
