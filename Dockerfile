@@ -23,7 +23,10 @@ COPY --from=build /app/dist ./dist
 COPY src/channels/webchat/public ./src/channels/webchat/public
 COPY locales ./locales
 COPY content ./content
-RUN mkdir -p /data && chown node:node /data && chmod 700 /data
+# Build the bundled embedding model and embed the content now, so a container answers its first question at once.
+ENV CACHE_DIR=/app/cache
+RUN DATA_DIR=/tmp/warm node dist/cli/main.js search "warm up" >/dev/null && rm -rf /tmp/warm \
+    && mkdir -p /data && chown -R node:node /data /app/cache && chmod 700 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

@@ -58,6 +58,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const catalog = new Catalog(loaded.content);
     const cacheDir = config.CACHE_DIR ?? join(config.DATA_DIR, 'cache');
     let search: Promise<SearchEngine> | null = null;
+    let built: SearchEngine | null = null;
     const services: Services = {
       store,
       clock: options.clock ?? systemClock,
@@ -72,7 +73,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           const embedder = options.embedder
             ? await options.embedder()
             : await createTransformersEmbedder({ model: config.EMBEDDING_MODEL, cacheDir });
-          return SearchEngine.build({ catalog, embedder, cacheDir, logger });
+          built = await SearchEngine.build({ catalog, embedder, cacheDir, logger });
+          return built;
         })();
         // A failed build (e.g. a bad EMBEDDING_MODEL) is retried on the next question, not cached forever.
         search.catch(() => {
@@ -96,7 +98,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       async close() {
         await engine.idle();
-        if (search) await (await search.catch(() => null))?.close();
+        // A build still running (the model loading, first embeddings) is not waited for: it closes when done.
+        if (built) await built.close();
+        else if (search)
+          void search.then(
+            (engine) => engine.close(),
+            () => undefined,
+          );
         await store.close();
       },
     };

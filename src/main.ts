@@ -57,6 +57,8 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
 
   const port = await server.listen(config.HOST, config.PORT);
   server.setReady(true);
+  // Load the model and embed new passages now, so the first question does not wait for it.
+  app.services.search().catch((error: unknown) => logger.error({ err: error }, 'search could not start'));
   logger.info({ host: config.HOST, port, webchat: config.WEBCHAT, telegram: Boolean(telegram) }, 'bot ready');
 
   return {

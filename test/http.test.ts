@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
 import { type RunningBot, startBot } from '../src/main.js';
-import { tempDataDir } from './support/fakes.js';
+import { tempDataDir, testCacheDir } from './support/fakes.js';
 
 interface OutMessage {
   type: string;
@@ -15,7 +15,13 @@ async function withBot(
   run: (bot: RunningBot, base: string) => Promise<void>,
 ): Promise<void> {
   const bot = await startBot(
-    loadConfig({ DATA_DIR: tempDataDir(), PORT: '0', LOG_LEVEL: 'silent', ...env }),
+    loadConfig({
+      DATA_DIR: tempDataDir(),
+      CACHE_DIR: testCacheDir(),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
     silentLogger(),
   );
   try {

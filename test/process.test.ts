@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LowdbStore } from '../src/store/lowdb/lowdb-store.js';
-import { tempDataDir } from './support/fakes.js';
+import { tempDataDir, testCacheDir } from './support/fakes.js';
 import { run, spawnTs, waitForLine } from './support/processes.js';
 
 describe('the bot process', () => {
   it('starts within 10 s with no token, serves /healthz, keeps a second bot off its DATA_DIR, stops on SIGTERM', async () => {
     const dataDir = tempDataDir();
-    const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' };
+    const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir() };
     const started = Date.now();
     const bot = spawnTs('src/main.ts', [], env);
     try {
@@ -129,7 +129,6 @@ describe('the command line', () => {
 
 describe('search on the command line', () => {
   it('answers one question as JSON, a batch from stdin with the model loaded once, and refuses bad options', async () => {
-    const { testCacheDir } = await import('./support/fakes.js');
     const env = { DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir() };
     const one = await run('src/cli/main.ts', ['search', '--json', '-k', '2', 'how does TB spread?'], env);
     expect(one.code).toBe(0);
@@ -166,5 +165,23 @@ describe('search on the command line', () => {
     const badLang = await run('src/cli/main.ts', ['search', '--lang', 'fr', 'question'], env);
     expect(badLang.code).toBe(2);
     expect(badLang.stderr).toContain('--lang must be one of en, pt, sw, st, ny');
+  });
+});
+
+describe('gaps on the command line', () => {
+  it('lists shared questions without names or numbers', async () => {
+    const env = { DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir() };
+    await run('src/cli/main.ts', ['seed-demo'], env);
+    const chat = [
+      JSON.stringify({ from: 'demo-mentor', text: 'how do I reset my phone, call me on +27 82 123 4567' }),
+      JSON.stringify({ from: 'demo-mentor', choice: 's:share' }),
+    ].join('\n');
+    await run('src/cli/main.ts', ['chat', '--json'], env, `${chat}\n`);
+    const gaps = await run('src/cli/main.ts', ['gaps', '--json'], env);
+    expect(gaps.code).toBe(0);
+    const list = JSON.parse(gaps.stdout);
+    expect(list).toHaveLength(1);
+    expect(list[0].question).toBe('how do I reset my phone, call me on [number]');
+    expect(JSON.stringify(list)).not.toMatch(/demo|Thandi|4567/);
   });
 });

@@ -220,11 +220,12 @@ describe('the composition root with TELEGRAM_BOT_TOKEN', () => {
   it('answers on Telegram beside the web chat, and the CLI-made admin code works there', async () => {
     const { startBot } = await import('../src/main.js');
     const { loadConfig } = await import('../src/config/config.js');
-    const { tempDataDir } = await import('./support/fakes.js');
+    const { tempDataDir, testCacheDir } = await import('./support/fakes.js');
     const fake = await FakeTelegram.start();
     const bot = await startBot(
       loadConfig({
         DATA_DIR: tempDataDir(),
+        CACHE_DIR: testCacheDir(),
         PORT: '0',
         LOG_LEVEL: 'silent',
         TELEGRAM_BOT_TOKEN: TOKEN,

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
 import { type RunningBot, startBot } from '../src/main.js';
 import { hasChromium, launchChromium, warnNoChromium } from './support/browser.js';
-import { tempDataDir } from './support/fakes.js';
+import { tempDataDir, testCacheDir } from './support/fakes.js';
 
 if (!hasChromium) warnNoChromium('the web chat browser tests (test/webchat.browser.test.ts)');
 
@@ -83,7 +83,13 @@ describe.skipIf(!hasChromium)('web chat page in a browser', () => {
 
   const start = async (env: Record<string, string>): Promise<RunningBot> => {
     const bot = await startBot(
-      loadConfig({ DATA_DIR: tempDataDir(), PORT: '0', LOG_LEVEL: 'silent', ...env }),
+      loadConfig({
+        DATA_DIR: tempDataDir(),
+        CACHE_DIR: testCacheDir(),
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        ...env,
+      }),
       silentLogger(),
     );
     bots.push(bot);

@@ -97,7 +97,10 @@ export class SearchEngine {
         'embedded new or changed passages',
       );
     }
-    await cache.save(texts);
+    // A read-only cache (e.g. baked into a container image) only costs re-embedding on the next start.
+    await cache
+      .save(texts)
+      .catch((error: unknown) => logger?.warn({ err: error }, 'could not save the vector cache'));
     const vectors = texts.map((t) => cache.get(t) ?? new Float32Array(embedder.dimensions));
     return await SearchEngine.fromParts({
       catalog,
