@@ -113,15 +113,20 @@ process.stdout.write(
     [
       ...latencyRows(`${search.realSize.passages} passages (real content)`, search.realSize),
       ...latencyRows(`${search.large.passages.toLocaleString('en')} passages`, search.large),
-      ['start-up to search-ready, warm cache (tsx, as npm start)', ms(search.startup.tsx.searchReadyMs)],
-      ['  of which app ready (content, store)', ms(search.startup.tsx.appReadyMs)],
+      ...(search.startup.compiled
+        ? ([
+            [
+              'start-up to bot ready (compiled, as npm start and Docker)',
+              ms(search.startup.compiled.appReadyMs),
+            ],
+            ['start-up to search-ready, warm cache (compiled)', ms(search.startup.compiled.searchReadyMs)],
+            ['memory when search-ready (compiled): RSS', `${search.startup.compiled.rssMb.toFixed(0)} MB`],
+          ] as Row[])
+        : []),
+      ['start-up to search-ready, warm cache (under tsx)', ms(search.startup.tsx.searchReadyMs)],
       [
-        'memory when search-ready: RSS / heap used',
+        'memory when search-ready (under tsx): RSS / heap',
         `${search.startup.tsx.rssMb.toFixed(0)} MB / ${search.startup.tsx.heapUsedMb.toFixed(0)} MB`,
-      ],
-      [
-        'compiled build: a whole `search` command, start to exit',
-        search.startup.compiledCliQueryMs === null ? 'n/a' : ms(search.startup.compiledCliQueryMs),
       ],
     ],
   ),

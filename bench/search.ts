@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
@@ -23,7 +24,7 @@ export interface SearchBenchResult {
   quality: QualityResult;
   realSize: LatencyFigures;
   large: LatencyFigures;
-  startup: { tsx: StartupFigures; compiledCliQueryMs: number | null };
+  startup: { tsx: StartupFigures; compiled: StartupFigures | null };
 }
 
 const LARGE = 10_000;
@@ -35,6 +36,37 @@ function startup(loader: string[], script: string, env: Record<string, string>):
     encoding: 'utf8',
   });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as StartupFigures;
+}
+
+/** Starts `node dist/main.js`, waits for its "search ready" log line, and reads its memory from /proc. */
+function botStartup(env: Record<string, string>): Promise<StartupFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the bot did not get search-ready in 60 s'));
+    }, 60_000);
+    let appReadyMs = 0;
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; sinceProcessStartMs?: number; time?: number };
+      if (entry.msg === 'bot ready') appReadyMs = entry.sinceProcessStartMs ?? 0;
+      if (entry.msg !== 'search ready') return;
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      resolve({
+        appReadyMs,
+        searchReadyMs: entry.sinceProcessStartMs ?? 0,
+        rssMb: rssKb / 1024,
+        heapUsedMb: 0,
+      });
+    });
+  });
 }
 
 /** Search quality per language and mode, query latency against the bare model, start-up and memory. */
@@ -58,25 +90,13 @@ export async function searchBench(): Promise<SearchBenchResult> {
   const env = { DATA_DIR: dataDir, CACHE_DIR: cacheDir };
   startup(['--import', 'tsx'], 'bench/search-startup.ts', env);
   const tsx = startup(['--import', 'tsx'], 'bench/search-startup.ts', env);
-  // The compiled build (as the Docker image runs it): a whole `search` command, process start to exit.
-  let compiledCliQueryMs: number | null = null;
+  // The compiled build, as `npm start` and the Docker image run it: process start to search-ready, and memory then.
+  let compiled: StartupFigures | null = null;
   try {
     execFileSync('npm', ['run', '-s', 'build'], { cwd: projectRoot, stdio: 'ignore' });
-    const args = ['dist/cli/main.js', 'search', '--json', 'how does TB spread?'];
-    execFileSync(process.execPath, args, {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-    });
-    const started = performance.now();
-    execFileSync(process.execPath, args, {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-    });
-    compiledCliQueryMs = performance.now() - started;
+    compiled = await botStartup({ ...env, PORT: '0', WEBCHAT: 'off' });
   } catch {
-    compiledCliQueryMs = null;
+    compiled = null;
   }
-  return { quality, realSize, large, startup: { tsx, compiledCliQueryMs } };
+  return { quality, realSize, large, startup: { tsx, compiled } };
 }

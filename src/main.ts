@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { type App, createApp } from './app.js';
 import { TelegramChannel } from './channels/telegram/telegram-channel.js';
 import { WebchatChannel } from './channels/webchat/webchat-channel.js';
@@ -58,8 +59,20 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const port = await server.listen(config.HOST, config.PORT);
   server.setReady(true);
   // Load the model and embed new passages now, so the first question does not wait for it.
-  app.services.search().catch((error: unknown) => logger.error({ err: error }, 'search could not start'));
-  logger.info({ host: config.HOST, port, webchat: config.WEBCHAT, telegram: Boolean(telegram) }, 'bot ready');
+  app.services.search().then(
+    () => logger.info({ sinceProcessStartMs: Math.round(performance.now()) }, 'search ready'),
+    (error: unknown) => logger.error({ err: error }, 'search could not start'),
+  );
+  logger.info(
+    {
+      host: config.HOST,
+      port,
+      webchat: config.WEBCHAT,
+      telegram: Boolean(telegram),
+      sinceProcessStartMs: Math.round(performance.now()),
+    },
+    'bot ready',
+  );
 
   return {
     app,
