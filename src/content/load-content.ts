@@ -2,6 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { z } from 'zod';
 import { type Country, countrySchema } from '../teams/countries.js';
+import {
+  type Questionnaire,
+  type QuestionnaireText,
+  questionnaireSchema,
+  questionnaireTextSchema,
+} from '../screening/schema.js';
+import { checkQuestionnaires } from '../screening/check-questionnaires.js';
 import { crossCheck } from './cross-check.js';
 import {
   type Article,
@@ -21,6 +28,8 @@ export interface ContentSet {
   glossaries: Glossary[];
   countries: Country[];
   urgentPhrases: UrgentPhrases[];
+  questionnaires: Questionnaire[];
+  questionnaireTexts: QuestionnaireText[];
 }
 
 /** Where each item came from, for error messages that name the file and line. */
@@ -42,6 +51,8 @@ const FOLDERS = {
   glossary: { schema: glossarySchema, name: /^glossary\/([a-z-]+)\.ya?ml$/ },
   countries: { schema: countrySchema, name: /^countries\/([a-z]{2})\.ya?ml$/ },
   safety: { schema: urgentPhrasesSchema, name: /^safety\/urgent-phrases\.ya?ml$/ },
+  // <id>.yaml holds the logic and the English; <id>.<lang>.yaml a translation's text only.
+  questionnaires: { schema: questionnaireSchema, name: /^questionnaires\/([a-z0-9-]+)(?:\.([a-z]{2}))?\.ya?ml$/ },
 } as const;
 type Folder = keyof typeof FOLDERS;
 
@@ -59,7 +70,15 @@ async function yamlFiles(dir: string): Promise<string[]> {
  */
 export async function loadContent(dir: string, overrides?: Map<string, string>): Promise<LoadResult> {
   const errors: ContentError[] = [];
-  const content: ContentSet = { articles: [], modules: [], glossaries: [], countries: [], urgentPhrases: [] };
+  const content: ContentSet = {
+    articles: [],
+    modules: [],
+    glossaries: [],
+    countries: [],
+    urgentPhrases: [],
+    questionnaires: [],
+    questionnaireTexts: [],
+  };
   const origins = new Map<object, Origin>();
   const files = await yamlFiles(dir).catch(() => {
     errors.push({ file: dir, path: '', message: 'content folder not found' });
@@ -80,7 +99,9 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     }
     const yaml = await readYaml(path, display, errors, overrides?.get(rel));
     if (!yaml) continue;
-    const parsed = (kind.schema as z.ZodType).safeParse(yaml.data);
+    const isText = folder === 'questionnaires' && /\.[a-z]{2}\.ya?ml$/.test(rel);
+    const schema = isText ? questionnaireTextSchema : kind.schema;
+    const parsed = (schema as z.ZodType).safeParse(yaml.data);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         errors.push({
@@ -100,9 +121,12 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     else if (folder === 'modules') content.modules.push(item as Module);
     else if (folder === 'glossary') content.glossaries.push(item as Glossary);
     else if (folder === 'countries') content.countries.push(item as Country);
+    else if (isText) content.questionnaireTexts.push(item as QuestionnaireText);
+    else if (folder === 'questionnaires') content.questionnaires.push(item as Questionnaire);
     else content.urgentPhrases.push(item as UrgentPhrases);
   }
   errors.push(...crossCheck(content, origins));
+  errors.push(...checkQuestionnaires(content, origins));
   return { content, errors, files: files.length };
 }
 
