@@ -4,6 +4,7 @@ import { chatCommand } from './commands/chat.js';
 import { contentStatsCommand, contentValidateCommand } from './commands/content.js';
 import { gapsCommand } from './commands/gaps.js';
 import { inviteCommand } from './commands/invite.js';
+import { screenCommand } from './commands/screen.js';
 import { searchCommand } from './commands/search.js';
 import { seedDemoCommand } from './commands/seed-demo.js';
 import { CliError } from './open-app.js';
@@ -45,6 +46,15 @@ program
   .option('-k <n>', 'how many hits', '5')
   .option('--stdin', 'read {"query", "lang"} lines, answer one JSON line each (the model loads once)')
   .action(searchCommand);
+
+program
+  .command('screen')
+  .description('score answers to a screening questionnaire, as the chat does (stores nothing)')
+  .argument('[questionnaire]', 'e.g. hypertension-bp')
+  .option('--answers <json>', 'the answers, e.g. \'{"systolic": 150, "diastolic": 95, ...}\'')
+  .option('--json', 'one JSON object')
+  .option('--stdin', 'read {"questionnaire", "answers"} lines; answer one JSON line each (exit status 0)')
+  .action(screenCommand);
 
 program
   .command('gaps')

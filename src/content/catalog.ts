@@ -1,5 +1,7 @@
 import type { Lang } from '../accounts/types.js';
 import type { ContentSet } from './load-content.js';
+import { CompiledQuestionnaire } from '../screening/questionnaire-engine.js';
+import type { QuestionnaireText } from '../screening/schema.js';
 import type { Article, GlossaryTerm, Module } from './schemas.js';
 import type { Topic } from './topics.js';
 
@@ -18,11 +20,15 @@ export class Catalog {
   private readonly articles = new Map<string, Map<Lang, Article>>();
   private readonly modules = new Map<string, Map<Lang, Module>>();
   readonly glossary: GlossaryEntry[];
+  private readonly questionnaires = new Map<string, CompiledQuestionnaire>();
+  private readonly questionnaireTexts = new Map<string, QuestionnaireText>();
 
   constructor(readonly content: ContentSet) {
     for (const a of content.articles) this.index(this.articles, a.id, a.lang, a);
     for (const m of content.modules) this.index(this.modules, m.id, m.lang, m);
     this.glossary = content.glossaries.flatMap((g) => g.terms.map((t) => ({ ...t, topic: g.topic })));
+    for (const q of content.questionnaires) this.questionnaires.set(q.id, new CompiledQuestionnaire(q));
+    for (const t of content.questionnaireTexts) this.questionnaireTexts.set(`${t.id}|${t.lang}`, t);
   }
 
   /** Module ids in a stable order (by topic list order of their English version, then title). */
@@ -40,6 +46,19 @@ export class Catalog {
 
   article(id: string, lang: Lang): Localised<Article> | undefined {
     return this.localise(this.articles.get(id), lang);
+  }
+
+  questionnaire(id: string): CompiledQuestionnaire | undefined {
+    return this.questionnaires.get(id);
+  }
+
+  questionnaireIds(): string[] {
+    return [...this.questionnaires.keys()].sort();
+  }
+
+  /** A questionnaire's text in a language (undefined for English, which lives in the questionnaire itself). */
+  questionnaireText(id: string, lang: Lang): QuestionnaireText | undefined {
+    return this.questionnaireTexts.get(`${id}|${lang}`);
   }
 
   allArticles(): Article[] {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../accounts/types.js';
 
+const phone = z.strictObject({
+  number: z.string().regex(/^[0-9 +]{3,20}$/, 'digits, spaces and + only'),
+  /** The official page or document that gives this number. */
+  source: z.string().min(5),
+});
+
 export const countrySchema = z.strictObject({
   code: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. KE'),
   name: z.string().min(1),
@@ -13,6 +19,17 @@ export const countrySchema = z.strictObject({
       return false;
     }
   }, 'is not an IANA timezone'),
+  /** Numbers shown with an emergency outcome; each names its official source. Omitted when not confirmed. */
+  numbers: z
+    .strictObject({
+      ambulance: phone.optional(),
+      mentalHealth: phone.optional(),
+      genderViolence: phone.optional(),
+      hiv: phone.optional(),
+    })
+    .default({}),
+  /** Where national guidance differs from WHO, in a sentence or two. */
+  notes: z.array(z.string().min(1)).default([]),
 });
 
 export type Country = z.infer<typeof countrySchema>;
