@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Delivery } from './channels/delivery.js';
+import { ClientRecords } from './clients/records.js';
 import type { Config } from './config/config.js';
 import { Catalog, ContentInvalidError } from './content/catalog.js';
 import { loadContent } from './content/load-content.js';
@@ -59,6 +60,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const cacheDir = config.CACHE_DIR ?? join(config.DATA_DIR, 'cache');
     let search: Promise<SearchEngine> | null = null;
     let built: SearchEngine | null = null;
+    const records = new ClientRecords(store);
     const services: Services = {
       store,
       clock: options.clock ?? systemClock,
@@ -68,6 +70,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pseudo: pseudonymiser(await loadLogSecret(config.DATA_DIR)),
       countries: countriesFrom(loaded.content.countries),
       catalog,
+      records: () => records,
       search: () => {
         search ??= (async () => {
           const embedder = options.embedder

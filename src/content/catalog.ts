@@ -1,7 +1,7 @@
 import type { Lang } from '../accounts/types.js';
-import type { ContentSet } from './load-content.js';
 import { CompiledQuestionnaire } from '../screening/questionnaire-engine.js';
 import type { QuestionnaireText } from '../screening/schema.js';
+import type { ContentSet } from './load-content.js';
 import type { Article, GlossaryTerm, Module } from './schemas.js';
 import type { Topic } from './topics.js';
 

@@ -1,14 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { z } from 'zod';
-import { type Country, countrySchema } from '../teams/countries.js';
+import { checkQuestionnaires } from '../screening/check-questionnaires.js';
 import {
   type Questionnaire,
   type QuestionnaireText,
   questionnaireSchema,
   questionnaireTextSchema,
 } from '../screening/schema.js';
-import { checkQuestionnaires } from '../screening/check-questionnaires.js';
+import { type Country, countrySchema } from '../teams/countries.js';
 import { crossCheck } from './cross-check.js';
 import {
   type Article,
@@ -52,7 +52,10 @@ const FOLDERS = {
   countries: { schema: countrySchema, name: /^countries\/([a-z]{2})\.ya?ml$/ },
   safety: { schema: urgentPhrasesSchema, name: /^safety\/urgent-phrases\.ya?ml$/ },
   // <id>.yaml holds the logic and the English; <id>.<lang>.yaml a translation's text only.
-  questionnaires: { schema: questionnaireSchema, name: /^questionnaires\/([a-z0-9-]+)(?:\.([a-z]{2}))?\.ya?ml$/ },
+  questionnaires: {
+    schema: questionnaireSchema,
+    name: /^questionnaires\/([a-z0-9-]+)(?:\.([a-z]{2}))?\.ya?ml$/,
+  },
 } as const;
 type Folder = keyof typeof FOLDERS;
 

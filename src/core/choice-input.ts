@@ -26,7 +26,9 @@ export function matchTypedChoice(text: string, pending: PendingChoices): ChoiceM
   const { choices } = pending;
   if (/^\d+$/.test(trimmed)) {
     const n = Number(trimmed);
-    const choice = choices[n - 1];
+    const choice = pending.numbersAreLabels
+      ? choices.find((c) => c.label.startsWith(`${n} `))
+      : choices[n - 1];
     if (!choice) return { kind: 'invalid', reason: 'range' };
     return pending.multiple ? { kind: 'choices', ids: [choice.id] } : { kind: 'choice', id: choice.id };
   }

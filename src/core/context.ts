@@ -72,6 +72,7 @@ export class ConversationContext implements FlowContext {
       multiple,
       selected: [],
       allowText: options.allowText ?? false,
+      numbersAreLabels: options.numbersAreLabels ?? false,
     };
     this.replies.push({ type: 'choices', text, choices: shown, multiple });
   }

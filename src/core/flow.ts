@@ -15,6 +15,8 @@ export interface AskOptions {
   multiple?: boolean;
   /** Whether typed text that matches no choice goes to the flow (e.g. "type a team name or pick one"). */
   allowText?: boolean;
+  /** Labels start with their own number ("0 Not at all"): typing a number picks that label, not that position. */
+  numbersAreLabels?: boolean;
 }
 
 /** A flow's window on one message: who wrote, in which language, and how to answer. */

@@ -1,3 +1,4 @@
+import type { ClientRecords } from '../clients/records.js';
 import type { Config } from '../config/config.js';
 import type { Catalog } from '../content/catalog.js';
 import type { Translations } from '../i18n/i18n.js';
@@ -19,5 +20,7 @@ export interface Services {
   catalog: Catalog;
   /** The search index, built on first use (loading the model and embedding new passages). */
   search(): Promise<SearchEngine>;
-  config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ'>;
+  /** Screenings and referrals of clients, indexed from the journals. */
+  records(): ClientRecords;
+  config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ' | 'REMINDER_TIME'>;
 }

@@ -9,6 +9,8 @@ export interface PendingChoices {
   selected: string[];
   /** Typed text that matches no choice goes to the flow instead of being refused. */
   allowText: boolean;
+  /** Typing a number means the label that starts with it (PHQ-9 "0 Not at all"), not the position. */
+  numbersAreLabels?: boolean;
 }
 
 /** One chat's place in a conversation. Stored per address, so a restart resumes where the person was. */

@@ -4,6 +4,7 @@ import { helpFeature } from './help/index.js';
 import { invitesFeature } from './invites/index.js';
 import { languageFeature } from './language/index.js';
 import { onboardingFeature } from './onboarding/index.js';
+import { screeningFeature } from './screening/index.js';
 import { searchFeature } from './search/index.js';
 import { trainingFeature } from './training/index.js';
 import { usersFeature } from './users/index.js';
@@ -12,6 +13,7 @@ import { usersFeature } from './users/index.js';
 export const allFeatures = (): Feature[] => [
   onboardingFeature,
   searchFeature,
+  screeningFeature,
   trainingFeature,
   glossaryFeature,
   invitesFeature,

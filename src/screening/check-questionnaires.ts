@@ -41,12 +41,7 @@ export function checkQuestionnaires(content: ContentSet, origins: Map<object, Or
 }
 
 function expressionErrors(q: Questionnaire): { path: (string | number)[]; message: string }[] {
-  const known = new Set([
-    ...q.questions.map((x) => x.id),
-    ...q.computed.map((c) => c.id),
-    'score',
-    'band',
-  ]);
+  const known = new Set([...q.questions.map((x) => x.id), ...q.computed.map((c) => c.id), 'score', 'band']);
   const found: { path: (string | number)[]; message: string }[] = [];
   const check = (expr: string, path: (string | number)[]) => {
     const error = compileError(expr);
@@ -56,9 +51,22 @@ function expressionErrors(q: Questionnaire): { path: (string | number)[]; messag
     }
     // Names outside strings that are not functions, keywords or literals must be known ids.
     const names = expr.replace(/"[^"]*"/g, '').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
-    const reserved = new Set(['and', 'or', 'not', 'in', 'true', 'false', 'has', 'count', 'round1', 'num', 'mod']);
+    const reserved = new Set([
+      'and',
+      'or',
+      'not',
+      'in',
+      'true',
+      'false',
+      'has',
+      'count',
+      'round1',
+      'num',
+      'mod',
+    ]);
     for (const name of names) {
-      if (!reserved.has(name) && !known.has(name)) found.push({ path, message: `"${name}" is not a question or computed value` });
+      if (!reserved.has(name) && !known.has(name))
+        found.push({ path, message: `"${name}" is not a question or computed value` });
     }
   };
   q.questions.forEach((question, i) => {
@@ -83,9 +91,13 @@ function expressionErrors(q: Questionnaire): { path: (string | number)[]; messag
   return found;
 }
 
-function translationProblems(source: Questionnaire, text: QuestionnaireText): { path: (string | number)[]; message: string }[] {
+function translationProblems(
+  source: Questionnaire,
+  text: QuestionnaireText,
+): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
-  const missing = (path: (string | number)[], what: string) => problems.push({ path, message: `has no text for ${what}` });
+  const missing = (path: (string | number)[], what: string) =>
+    problems.push({ path, message: `has no text for ${what}` });
   const unknown = (path: (string | number)[], what: string) =>
     problems.push({ path, message: `names ${what}, which the questionnaire does not have` });
   for (const q of source.questions) {
@@ -95,21 +107,29 @@ function translationProblems(source: Questionnaire, text: QuestionnaireText): { 
       continue;
     }
     if (q.type === 'choice' || q.type === 'multi') {
-      for (const o of q.options) if (!t.options?.[o.id]) missing(['questions', q.id, 'options'], `option ${q.id}.${o.id}`);
+      for (const o of q.options)
+        if (!t.options?.[o.id]) missing(['questions', q.id, 'options'], `option ${q.id}.${o.id}`);
       for (const o of Object.keys(t.options ?? {})) {
-        if (!q.options.some((x) => x.id === o)) unknown(['questions', q.id, 'options', o], `option ${q.id}.${o}`);
+        if (!q.options.some((x) => x.id === o))
+          unknown(['questions', q.id, 'options', o], `option ${q.id}.${o}`);
       }
     }
     if (q.checks.length !== (t.checks?.length ?? 0)) {
-      problems.push({ path: ['questions', q.id], message: `has ${t.checks?.length ?? 0} check messages; the questionnaire has ${q.checks.length}` });
+      problems.push({
+        path: ['questions', q.id],
+        message: `has ${t.checks?.length ?? 0} check messages; the questionnaire has ${q.checks.length}`,
+      });
     }
   }
-  for (const id of Object.keys(text.questions)) if (!source.questions.some((q) => q.id === id)) unknown(['questions', id], `question ${id}`);
+  for (const id of Object.keys(text.questions))
+    if (!source.questions.some((q) => q.id === id)) unknown(['questions', id], `question ${id}`);
   for (const r of source.rules) if (!text.rules[r.id]) missing(['rules'], `rule ${r.id}`);
-  for (const id of Object.keys(text.rules)) if (!source.rules.some((r) => r.id === id)) unknown(['rules', id], `rule ${id}`);
+  for (const id of Object.keys(text.rules))
+    if (!source.rules.some((r) => r.id === id)) unknown(['rules', id], `rule ${id}`);
   for (const b of source.bands) if (!text.bands[b.id]) missing(['bands'], `band ${b.id}`);
   for (const n of source.notes) if (!text.notes[n.id]) missing(['notes'], `note ${n.id}`);
-  for (const id of Object.keys(text.notes)) if (!source.notes.some((n) => n.id === id)) unknown(['notes', id], `note ${id}`);
+  for (const id of Object.keys(text.notes))
+    if (!source.notes.some((n) => n.id === id)) unknown(['notes', id], `note ${id}`);
   for (const key of ['emergency', 'urgent', 'routine'] as const) {
     if (source.advice[key] && !text.advice[key]) missing(['advice'], `advice.${key}`);
   }

@@ -33,7 +33,10 @@ export type Evaluation =
   | { ok: true; outcome: Outcome; answers: Values }
   | { ok: false; issues: AnswerIssue[] };
 
-const RANK: Record<Urgency, number> = Object.fromEntries(URGENCIES.map((u, i) => [u, i])) as Record<Urgency, number>;
+const RANK: Record<Urgency, number> = Object.fromEntries(URGENCIES.map((u, i) => [u, i])) as Record<
+  Urgency,
+  number
+>;
 
 /** True only when the expression is true; a missing value it needs makes it false (the rule does not fire). */
 function holds(fn: Compiled, values: Values): boolean {
@@ -60,7 +63,11 @@ export class CompiledQuestionnaire {
     const questionIds = new Set(source.questions.map((q) => q.id));
     for (const q of source.questions) {
       if (q.askIf) this.askIf.set(q.id, compile(q.askIf));
-      if (q.checks.length > 0) this.checks.set(q.id, q.checks.map((c) => compile(c.when)));
+      if (q.checks.length > 0)
+        this.checks.set(
+          q.id,
+          q.checks.map((c) => compile(c.when)),
+        );
     }
     this.computed = source.computed.map((c) => ({ id: c.id, fn: compile(c.expr) }));
     // A score sums the items asked: skipped items read as missing, and num() turns them into 0.
@@ -118,11 +125,14 @@ export class CompiledQuestionnaire {
         return null;
       case 'choice': {
         const allowed = question.options.map((o) => o.value ?? o.id);
-        return allowed.includes(value as string | number) ? null : { code: 'option', options: allowed.map(String) };
+        return allowed.includes(value as string | number)
+          ? null
+          : { code: 'option', options: allowed.map(String) };
       }
       case 'multi': {
         const ids = question.options.map((o) => o.id);
-        const ok = Array.isArray(value) && value.every((v) => ids.includes(v)) && new Set(value).size === value.length;
+        const ok =
+          Array.isArray(value) && value.every((v) => ids.includes(v)) && new Set(value).size === value.length;
         return ok ? null : { code: 'options', options: ids };
       }
       default:
@@ -173,7 +183,10 @@ export class CompiledQuestionnaire {
     const band = this.bands.find((b) => holds(b.fn, derived))?.id ?? null;
     derived.band = band ?? undefined;
     const fired = this.rules.filter((r) => holds(r.fn, derived));
-    const urgency = fired.reduce<Urgency>((worst, r) => (RANK[r.urgency] > RANK[worst] ? r.urgency : worst), 'none');
+    const urgency = fired.reduce<Urgency>(
+      (worst, r) => (RANK[r.urgency] > RANK[worst] ? r.urgency : worst),
+      'none',
+    );
     return {
       ok: true,
       answers: values,
@@ -204,7 +217,9 @@ export class CompiledQuestionnaire {
         continue;
       }
       if (expect.error) {
-        failures.push(`"${test.name}": expected ${expect.error} to be refused, but the answers were accepted`);
+        failures.push(
+          `"${test.name}": expected ${expect.error} to be refused, but the answers were accepted`,
+        );
         continue;
       }
       const o = result.outcome;
@@ -217,8 +232,13 @@ export class CompiledQuestionnaire {
       if (expect.band !== undefined && o.band !== expect.band) {
         failures.push(`"${test.name}": band ${o.band}, expected ${expect.band}`);
       }
-      if (expect.reasons !== undefined && [...o.reasons].sort().join() !== [...expect.reasons].sort().join()) {
-        failures.push(`"${test.name}": reasons [${o.reasons.join(', ')}], expected [${expect.reasons.join(', ')}]`);
+      if (
+        expect.reasons !== undefined &&
+        [...o.reasons].sort().join() !== [...expect.reasons].sort().join()
+      ) {
+        failures.push(
+          `"${test.name}": reasons [${o.reasons.join(', ')}], expected [${expect.reasons.join(', ')}]`,
+        );
       }
     }
     return failures;

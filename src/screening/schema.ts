@@ -22,11 +22,7 @@ export type ClientGroup = (typeof CLIENT_GROUPS)[number];
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case (e.g. night_sweats)');
 const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `is too long (at most ${max} characters)`);
+  z.string().trim().min(1, 'must not be empty').max(max, `is too long (at most ${max} characters)`);
 const expression = z.string().trim().min(1);
 
 const option = z.strictObject({

@@ -1,4 +1,5 @@
 import type { Invite, Team, User } from '../accounts/types.js';
+import type { Client } from '../clients/types.js';
 import type { Session } from '../core/session.js';
 import type { ModuleProgress } from '../features/training/progress.js';
 
@@ -12,6 +13,7 @@ export interface Store {
   readonly invites: InviteRepo;
   readonly sessions: SessionRepo;
   readonly progress: ProgressRepo;
+  readonly clients: ClientRepo;
   journal<T extends JournalRecord>(name: JournalName): Journal<T>;
   /** Registers a person with an invite code, all or nothing. */
   redeemInvite(code: string, user: User, at: Date): Promise<RedeemResult>;
@@ -49,6 +51,14 @@ export interface ProgressRepo {
   put(progress: ModuleProgress): Promise<void>;
 }
 
+export interface ClientRepo {
+  get(id: string): Promise<Client | undefined>;
+  list(filter: { mentorId?: string; teamId?: string }): Promise<Client[]>;
+  put(client: Client): Promise<void>;
+  /** Removes a client for good (erasure on request); her journal records are rewritten by the caller. */
+  remove(id: string): Promise<void>;
+}
+
 export interface SessionRepo {
   get(address: string): Promise<Session | undefined>;
   /** May be written behind (coalesced): conversation state is cheap to lose, records are not. */
@@ -72,6 +82,8 @@ export interface Journal<T extends JournalRecord> {
   all(): readonly T[];
   /** Removes records for good (erasure on request), rewriting the affected files by atomic replace. */
   remove(predicate: (record: T) => boolean): Promise<number>;
+  /** Replaces records (null removes): erasure keeps anonymous counts. Rewrites only the files that change. */
+  rewrite(transform: (record: T) => T | null): Promise<number>;
 }
 
 export interface AuditRecord extends JournalRecord {

@@ -98,12 +98,18 @@ describe('schema migrations', () => {
       teams: [],
       invites: [],
       progress: [],
+      clients: [],
     });
   });
 
   it('1 -> 2 adds training progress and keeps everything else', () => {
     const v1 = { schemaVersion: 1, users: [{ id: 'u' }], teams: [], invites: [] };
-    expect(migrateToLatest(v1)).toEqual({ ...v1, schemaVersion: 2, progress: [] });
+    expect(migrateToLatest(v1)).toEqual({ ...v1, schemaVersion: 3, progress: [], clients: [] });
+  });
+
+  it('2 -> 3 adds clients', () => {
+    const v2 = { schemaVersion: 2, users: [], teams: [], invites: [], progress: [] };
+    expect(migrateToLatest(v2)).toEqual({ ...v2, schemaVersion: 3, clients: [] });
   });
 
   it('leaves a current file as it is', () => {

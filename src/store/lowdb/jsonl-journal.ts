@@ -61,22 +61,32 @@ export class JsonlJournal<T extends JournalRecord> implements Journal<T> {
     return done;
   }
 
-  async remove(predicate: (record: T) => boolean): Promise<number> {
+  remove(predicate: (record: T) => boolean): Promise<number> {
+    return this.rewrite((record) => (predicate(record) ? null : record));
+  }
+
+  async rewrite(transform: (record: T) => T | null): Promise<number> {
     const work = this.rewriting.then(async () => {
       await this.flushing;
-      let removed = 0;
+      let changed = 0;
       for (const file of await this.monthFiles()) {
         const path = join(this.dir, file);
         const { records } = parseJsonl<T>((await readFileIfExists(path)) ?? '');
-        const kept = records.filter((r) => !predicate(r));
-        if (kept.length === records.length) continue;
-        removed += records.length - kept.length;
+        const lines: string[] = [];
+        let fileChanged = 0;
+        for (const record of records) {
+          const next = transform(record);
+          if (next !== record) fileChanged++;
+          if (next) lines.push(`${JSON.stringify(next)}\n`);
+        }
+        if (fileChanged === 0) continue;
+        changed += fileChanged;
         await this.handles.get(file.slice(0, 7))?.close();
         this.handles.delete(file.slice(0, 7));
-        await writeFileAtomic(path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        await writeFileAtomic(path, lines.join(''));
       }
-      this.records = this.records.filter((r) => !predicate(r));
-      return removed;
+      this.records = this.records.map(transform).filter((r): r is T => r !== null);
+      return changed;
     });
     this.rewriting = work.catch(() => undefined);
     return work;

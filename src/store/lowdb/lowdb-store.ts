@@ -3,6 +3,7 @@ import { Low } from 'lowdb';
 import type { Team, User } from '../../accounts/types.js';
 import type { Session } from '../../core/session.js';
 import type {
+  ClientRepo,
   InviteRepo,
   Journal,
   JournalName,
@@ -39,6 +40,7 @@ export class LowdbStore implements Store {
   readonly invites: InviteRepo;
   readonly sessions: SessionRepo;
   readonly progress: ProgressRepo;
+  readonly clients: ClientRepo;
 
   private readonly usersById = new Map<string, User>();
   private readonly usersByAddress = new Map<string, User>();
@@ -92,6 +94,28 @@ export class LowdbStore implements Store {
         const at = list.findIndex((p) => p.userId === progress.userId && p.moduleId === progress.moduleId);
         if (at >= 0) list[at] = progress;
         else list.push(progress);
+        await this.state.write();
+      },
+    };
+    this.clients = {
+      get: async (id) => this.state.data.clients.find((c) => c.id === id),
+      list: async ({ mentorId, teamId }) =>
+        this.state.data.clients.filter(
+          (c) =>
+            (mentorId === undefined || c.mentorId === mentorId) &&
+            (teamId === undefined || c.teamId === teamId),
+        ),
+      put: async (client) => {
+        this.assertWritable();
+        const list = this.state.data.clients;
+        const at = list.findIndex((c) => c.id === client.id);
+        if (at >= 0) list[at] = client;
+        else list.push(client);
+        await this.state.write();
+      },
+      remove: async (id) => {
+        this.assertWritable();
+        this.state.data.clients = this.state.data.clients.filter((c) => c.id !== id);
         await this.state.write();
       },
     };

@@ -1,4 +1,5 @@
 import type { Invite, Team, User } from '../../accounts/types.js';
+import type { Client } from '../../clients/types.js';
 import type { ModuleProgress } from '../../features/training/progress.js';
 
 /** The small, mutable state kept in state.json. Conversation state lives apart in sessions.json (written behind). */
@@ -8,9 +9,10 @@ export interface StateFile {
   teams: Team[];
   invites: Invite[];
   progress: ModuleProgress[];
+  clients: Client[];
 }
 
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 type Migration = (data: Record<string, unknown>) => Record<string, unknown>;
 
@@ -29,6 +31,8 @@ const migrations: Record<number, Migration> = {
   }),
   // 1 -> 2: training progress per person and module.
   1: (d) => ({ ...d, progress: d.progress ?? [], schemaVersion: 2 }),
+  // 2 -> 3: clients of Mentor Mothers (by pseudonymous code).
+  2: (d) => ({ ...d, clients: d.clients ?? [], schemaVersion: 3 }),
 };
 
 export function migrateToLatest(raw: unknown): StateFile {
@@ -56,4 +60,5 @@ export const emptyState = (): StateFile => ({
   teams: [],
   invites: [],
   progress: [],
+  clients: [],
 });
