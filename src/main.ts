@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type App, createApp } from './app.js';
+import { startReminders } from './clients/reminders.js';
 import { TelegramChannel } from './channels/telegram/telegram-channel.js';
 import { WebchatChannel } from './channels/webchat/webchat-channel.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
@@ -56,6 +57,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     })();
   }
 
+  const stopReminders = startReminders(app.services, (pushes) => app.delivery.deliver(pushes));
   const port = await server.listen(config.HOST, config.PORT);
   server.setReady(true);
   // Load the model and embed new passages now, so the first question does not wait for it.
@@ -79,6 +81,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     port,
     async stop() {
       stopping = true;
+      stopReminders();
       server.setReady(false);
       await telegram?.stop();
       await server.close();
