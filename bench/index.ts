@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { journalAppend } from './journal-append.js';
+import { screeningLog } from './screening-log.js';
 import { searchBench } from './search.js';
 import { formatQuality } from './search-quality.js';
 import { telegramThroughput } from './telegram-throughput.js';
@@ -132,10 +133,33 @@ process.stdout.write(
   ),
 );
 
+process.stdout.write('\n\nScreening records at 200,000...\n');
+const screening = await screeningLog();
+process.stdout.write(
+  table(
+    `Logging one screening with ${screening.stored.toLocaleString('en')} records stored`,
+    [
+      'journal: append + fdatasync + in-memory index; naive: one lowdb JSON file holding every record, rewritten',
+    ],
+    [
+      [
+        `journal, p50 / p95 (${screening.journal.samples} screenings)`,
+        `${ms(screening.journal.p50Ms)} / ${ms(screening.journal.p95Ms)}`,
+      ],
+      [
+        `naive lowdb whole-file write, p50 / p95 (${screening.naiveLowdb.samples})`,
+        `${ms(screening.naiveLowdb.p50Ms)} / ${ms(screening.naiveLowdb.p95Ms)}`,
+      ],
+      ['store open + index build at that size', ms(screening.startupMs)],
+      ['memory added by the open store and index (RSS)', `${screening.rssMb.toFixed(0)} MB`],
+    ],
+  ),
+);
+
 const seconds = (performance.now() - started) / 1000;
 const path = join(import.meta.dirname, 'results.json');
 writeFileSync(
   path,
-  `${JSON.stringify({ environment, seconds, telegram, journal, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
+  `${JSON.stringify({ environment, seconds, telegram, journal, screening, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
 );
 process.stdout.write(`\n\nDone in ${seconds.toFixed(1)} s; figures in ${path}\n`);

@@ -185,3 +185,43 @@ describe('gaps on the command line', () => {
     expect(JSON.stringify(list)).not.toMatch(/demo|Thandi|4567/);
   });
 });
+
+describe('screening durability', () => {
+  it('keeps a screening confirmed to the user when the process is killed right after', async () => {
+    const dataDir = tempDataDir();
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir() };
+    const sup = await run(
+      'src/cli/main.ts',
+      ['invite', '--role', 'supervisor', '--team', 'Soweto', '--json'],
+      env,
+    );
+    const code = (
+      await run('src/cli/main.ts', ['invite', '--role', 'mentor', '--team', 'Soweto', '--json'], env)
+    ).stdout;
+    expect(sup.code).toBe(0);
+    const chat = spawnTs('src/cli/main.ts', ['chat', '--json'], env);
+    const lines = [
+      { text: JSON.parse(code).code },
+      { text: '1' },
+      { text: 'Lindiwe' },
+      { text: '/screen' },
+      { choice: 'c:anon' },
+      { choice: 'q:hypertension-bp' },
+      { text: '150' },
+      { text: '95' },
+      { choice: 'a:no' },
+      { choice: 'a:no' },
+      { choice: '_none' },
+    ];
+    for (const line of lines) chat.stdin?.write(`${JSON.stringify({ from: 'lindiwe', ...line })}\n`);
+    await waitForLine(chat, new RegExp(`"type":"done","in":${lines.length}`), 15_000);
+    chat.kill('SIGKILL');
+    await once(chat, 'exit');
+    const store = await LowdbStore.open({ dataDir, lock: true });
+    const screenings = [...store.journal('screenings').all()];
+    expect(screenings).toEqual([
+      expect.objectContaining({ questionnaire: 'hypertension-bp', urgency: 'routine', clientId: null }),
+    ]);
+    await store.close();
+  });
+});

@@ -42,7 +42,7 @@ export function infantTestDueAt(
       if (!breastfeedingEndedAt) return null;
       const eighteen = addMonths(birthDate, 18);
       const afterWeaning = addMonths(breastfeedingEndedAt, 3);
-      return eighteen > afterWeaning ? eighteen : afterWeaning;
+      return new Date(Math.max(eighteen.getTime(), afterWeaning.getTime()));
     }
     default:
       return null;

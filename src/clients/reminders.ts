@@ -1,28 +1,48 @@
 import { Cron } from 'croner';
-import type { Services } from '../core/services.js';
 import type { Push } from '../core/messages.js';
+import type { Services } from '../core/services.js';
 import type { FollowUp } from './records.js';
 import type { Client } from './types.js';
 
 /** "HH:MM" in a timezone at an instant. */
 export function localTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(at);
+  return new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone,
+  }).format(at);
 }
 
 /** The local calendar day (YYYY-MM-DD) of an instant in a timezone. */
 export function localDay(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(at);
+  return new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    timeZone,
+  }).format(at);
 }
 
 /**
  * Follow-ups due today or overdue for one mentor, as of `now` in her team's timezone. A pure function of the
  * records, so tests pin the day and the timezone.
  */
-export function dueToday(followUps: FollowUp[], clients: Client[], mentorId: string, now: Date, timeZone: string): FollowUp[] {
+export function dueToday(
+  followUps: FollowUp[],
+  clients: Client[],
+  mentorId: string,
+  now: Date,
+  timeZone: string,
+): FollowUp[] {
   const mine = new Set(clients.filter((c) => c.mentorId === mentorId).map((c) => c.id));
   const today = localDay(now, timeZone);
   return followUps.filter(
-    (f) => f.status === 'open' && mine.has(f.referral.clientId) && f.dueAt !== null && localDay(new Date(f.dueAt), timeZone) <= today,
+    (f) =>
+      f.status === 'open' &&
+      mine.has(f.referral.clientId) &&
+      f.dueAt !== null &&
+      localDay(new Date(f.dueAt), timeZone) <= today,
   );
 }
 
@@ -39,10 +59,15 @@ export async function remindersAt(services: Services, now: Date): Promise<Push[]
     for (const mentor of users.filter((u) => u.role === 'mentor' && u.active && u.teamId === team.id)) {
       const due = dueToday(open, clients, mentor.id, now, team.timezone);
       if (due.length === 0) continue;
-      const codes = [...new Set(due.map((f) => clients.find((c) => c.id === f.referral.clientId)?.code ?? ''))];
+      const codes = [
+        ...new Set(due.map((f) => clients.find((c) => c.id === f.referral.clientId)?.code ?? '')),
+      ];
       pushes.push({
         userId: mentor.id,
-        message: { type: 'text', text: i18n.t(mentor.lang)('clients.reminder', { count: due.length, codes: codes.join(', ') }) },
+        message: {
+          type: 'text',
+          text: i18n.t(mentor.lang)('clients.reminder', { count: due.length, codes: codes.join(', ') }),
+        },
       });
     }
   }
@@ -51,12 +76,16 @@ export async function remindersAt(services: Services, now: Date): Promise<Push[]
 
 /** Checks every minute (croner) whether it is REMINDER_TIME in some team's timezone, and sends the reminders. */
 export function startReminders(services: Services, deliver: (pushes: Push[]) => Promise<void>): () => void {
-  const job = new Cron('* * * * *', { catch: (error) => services.logger.error({ err: error }, 'reminder tick failed') }, async () => {
-    const pushes = await remindersAt(services, services.clock.now());
-    if (pushes.length > 0) {
-      await deliver(pushes);
-      services.logger.info({ count: pushes.length }, 'follow-up reminders sent');
-    }
-  });
+  const job = new Cron(
+    '* * * * *',
+    { catch: (error) => services.logger.error({ err: error }, 'reminder tick failed') },
+    async () => {
+      const pushes = await remindersAt(services, services.clock.now());
+      if (pushes.length > 0) {
+        await deliver(pushes);
+        services.logger.info({ count: pushes.length }, 'follow-up reminders sent');
+      }
+    },
+  );
   return () => job.stop();
 }

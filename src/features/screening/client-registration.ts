@@ -170,8 +170,8 @@ async function finish(ctx: FlowContext, reg: Reg): Promise<Client> {
   await store
     .journal<AuditRecord>('audit')
     .append({ at: client.createdAt, actor: client.mentorId, action: 'client.registered', target: client.id });
-  await scheduleInfantTests(ctx, client);
   ctx.say(ctx.t('clients.registered', { code: client.code }));
+  await scheduleInfantTests(ctx, client);
   return client;
 }
 

@@ -83,18 +83,21 @@ async function showList(ctx: FlowContext): Promise<void> {
       ? ctx.t('clients.none')
       : ctx.t('clients.title', { due: due.length, count: clients.length });
   ctx.ask(intro, [
-    ...due
-      .slice(0, 6)
-      .map((f) => ({
-        id: `f:${f.referral.id}`,
-        label: followUpLabel(ctx, f, byId.get(f.referral.clientId)),
-      })),
+    ...due.slice(0, 6).map((f) => ({
+      id: `f:${f.referral.id}`,
+      label: followUpLabel(ctx, f, byId.get(f.referral.clientId)),
+    })),
     ...clients
       .slice(-10)
       .reverse()
       .map((c) => ({ id: `c:${c.id}`, label: `👤 ${c.code}` })),
     { id: 'l:add', label: ctx.t('clients.add') },
   ]);
+}
+
+function screeningTitle(ctx: FlowContext, id: string): string {
+  const q = ctx.services.catalog.questionnaire(id);
+  return q ? new QuestionnaireTexts(q.source, ctx.services.catalog, ctx.lang).title() : id;
 }
 
 /** What a client's page shows: code, age, groups, consent, screenings (voided marked) and follow-ups. */
@@ -156,7 +159,11 @@ async function showClient(ctx: FlowContext, id: string): Promise<void> {
       label: ctx.t('clients.recordOutcome', { what: followUpLabel(ctx, f, client).split(' · ')[1] ?? '' }),
     })),
   ];
-  if (client.groups.includes('hiv_exposed_infant') && !client.breastfeedingEndedAt) {
+  const onInfantSchedule = ctx.services
+    .records()
+    .followUpsOf(client.id)
+    .some((f) => f.referral.source.kind === 'infant-test');
+  if ((onInfantSchedule || client.groups.includes('hiv_exposed_infant')) && !client.breastfeedingEndedAt) {
     choices.push({ id: 'a:weaned', label: ctx.t('clients.weaned') });
   }
   if (
@@ -285,12 +292,10 @@ async function askVoid(ctx: FlowContext, client: Client): Promise<void> {
   ctx.goto('void-pick');
   ctx.ask(
     ctx.t('clients.voidPick'),
-    history
-      .slice(0, 8)
-      .map((s) => ({
-        id: `s:${s.id}`,
-        label: `${s.at.slice(0, 10)} ${s.questionnaire}: ${ctx.t(`screening.urgency.${s.urgency}`)}`,
-      })),
+    history.slice(0, 8).map((s) => ({
+      id: `s:${s.id}`,
+      label: `${s.at.slice(0, 10)} ${screeningTitle(ctx, s.questionnaire)}`,
+    })),
   );
 }
 

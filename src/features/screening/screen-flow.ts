@@ -138,11 +138,12 @@ function askQuestion(ctx: FlowContext, q: CompiledQuestionnaire, question: Quest
   ctx.goto('q');
   switch (question.type) {
     case 'yesno':
-      return ctx.ask(
+      ctx.ask(
         text,
         [{ id: 'a:yes', label: ctx.t('screening.yes') }, { id: 'a:no', label: ctx.t('screening.no') }, back],
         { allowText: true },
       );
+      return;
     case 'number': {
       const unit = texts.unit(question);
       ctx.say(
@@ -152,7 +153,7 @@ function askQuestion(ctx: FlowContext, q: CompiledQuestionnaire, question: Quest
     }
     case 'choice': {
       const numbered = question.options.every((o) => o.value !== undefined);
-      return ctx.ask(
+      ctx.ask(
         text,
         [
           ...question.options.map((o) => ({
@@ -163,13 +164,15 @@ function askQuestion(ctx: FlowContext, q: CompiledQuestionnaire, question: Quest
         ],
         { allowText: true, numbersAreLabels: numbered },
       );
+      return;
     }
     case 'multi':
-      return ctx.ask(
+      ctx.ask(
         text,
         question.options.map((o) => ({ id: `a:${o.id}`, label: texts.option(question, o.id) })),
         { multiple: true, allowText: true },
       );
+      return;
     default:
       return;
   }
