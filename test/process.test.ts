@@ -225,3 +225,56 @@ describe('screening durability', () => {
     await store.close();
   });
 });
+
+describe('screen on the command line', () => {
+  it('scores answers like the chat, refuses bad ones naming the question, and reads a batch from stdin', async () => {
+    const env = { DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir() };
+    const answers = { systolic: 139, diastolic: 89, pregnant: false, postpartum: false, symptoms: [] };
+    const ok = await run(
+      'src/cli/main.ts',
+      ['screen', 'hypertension-bp', '--json', '--answers', JSON.stringify(answers)],
+      env,
+    );
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({
+      questionnaire: 'hypertension-bp',
+      version: 1,
+      urgency: 'none',
+      score: null,
+      band: null,
+      reasons: [],
+    });
+    const bad = await run(
+      'src/cli/main.ts',
+      [
+        'screen',
+        'hypertension-bp',
+        '--json',
+        '--answers',
+        JSON.stringify({ ...answers, systolic: 80, diastolic: 90 }),
+      ],
+      env,
+    );
+    expect(JSON.parse(bad.stdout)).toEqual({
+      error: 'invalid_answers',
+      issues: [{ question: 'diastolic', message: expect.stringContaining('lower than the top number') }],
+    });
+    const unknown = await run('src/cli/main.ts', ['screen', 'nope', '--json', '--answers', '{}'], env);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toEqual({ error: 'unknown_questionnaire' });
+    const batch = [
+      JSON.stringify({ questionnaire: 'hypertension-bp', answers: { ...answers, systolic: 140 } }),
+      JSON.stringify({ questionnaire: 'nope', answers: {} }),
+      'garbage',
+    ].join('\n');
+    const many = await run('src/cli/main.ts', ['screen', '--stdin', '--json'], env, `${batch}\n`);
+    expect(many.code).toBe(0);
+    const lines = many.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ urgency: 'routine', reasons: ['high'] });
+    expect(lines[1]).toEqual({ error: 'unknown_questionnaire' });
+    expect(lines[2]).toMatchObject({ error: 'invalid_answers' });
+  });
+});

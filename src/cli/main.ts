@@ -34,7 +34,11 @@ program
   .option('--json', 'print {"code", "role", "team", "expires"}')
   .action(inviteCommand);
 
-program.command('seed-demo').description('demo users of every role and a demo team').action(seedDemoCommand);
+program
+  .command('seed-demo')
+  .description('demo users of every role and a demo team; with --records, demo clients and screenings')
+  .option('--records <n>', 'how many demo screenings to add', '0')
+  .action(seedDemoCommand);
 
 program
   .command('search')
