@@ -24,6 +24,9 @@ const FUNCTIONS = {
   num: (value: unknown) => (typeof value === 'number' ? value : 0),
 };
 
+/** `true` and `false` as values (filtrex would otherwise read them as question ids). */
+const CONSTANTS = { true: true, false: false };
+
 /**
  * Compiles a rule or formula written in the questionnaire file ("systolic >= 140 or diastolic >= 90") with
  * filtrex: a small, safe expression language (no access to JavaScript). Variables are question ids and computed
@@ -32,6 +35,7 @@ const FUNCTIONS = {
 export function compile(expression: string, optional: ReadonlySet<string> = new Set()): Compiled {
   const fn = compileExpression(expression, {
     extraFunctions: FUNCTIONS,
+    constants: CONSTANTS,
     customProp: (name: string, _get: unknown, object: Values) => {
       if (object[name] === undefined) {
         if (optional.has(name)) return undefined;
@@ -46,7 +50,7 @@ export function compile(expression: string, optional: ReadonlySet<string> = new 
 /** Whether an expression compiles; the message when it does not (content validation reports it). */
 export function compileError(expression: string): string | null {
   try {
-    compileExpression(expression, { extraFunctions: FUNCTIONS });
+    compileExpression(expression, { extraFunctions: FUNCTIONS, constants: CONSTANTS });
     return null;
   } catch (error) {
     return (error as Error).message.split('\n')[0] ?? 'does not compile';

@@ -25,8 +25,13 @@ const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `is too long (at most ${max} characters)`);
 const expression = z.string().trim().min(1);
 
+/** Option ids are the contract's (shared docs/screening.md); some start with a digit (3_to_5_years). */
+const optionId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_]*$/, 'must be snake_case (e.g. night_sweats or 3_to_5_years)');
+
 const option = z.strictObject({
-  id,
+  id: optionId,
   text: text(120),
   /** A number the answer takes instead of the option id (PHQ-9 items: 0-3). */
   value: z.number().optional(),
