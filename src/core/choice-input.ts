@@ -29,6 +29,8 @@ export function matchTypedChoice(text: string, pending: PendingChoices): ChoiceM
     const choice = pending.numbersAreLabels
       ? choices.find((c) => c.label.startsWith(`${n} `))
       : choices[n - 1];
+    // A number no label starts with is not a position: let the question say what it accepts.
+    if (!choice && pending.numbersAreLabels) return { kind: 'no-match' };
     if (!choice) return { kind: 'invalid', reason: 'range' };
     return pending.multiple ? { kind: 'choices', ids: [choice.id] } : { kind: 'choice', id: choice.id };
   }
