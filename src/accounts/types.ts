@@ -19,6 +19,8 @@ export interface User {
   lastAddress: string | null;
   createdAt: string;
   invitedBy: string | null;
+  /** A short-lived code that joins another channel to this account (/link); absent when none is pending. */
+  link?: { code: string; expiresAt: string } | null;
 }
 
 export interface Team {

@@ -219,6 +219,7 @@ export class Engine {
     const { user } = ctx;
     if (!user) {
       if (name === 'start' && args) return this.startFlow(ctx, ONBOARDING, { code: args });
+      if (name === 'link' && args) return this.startFlow(ctx, 'link', { args });
       if (name === 'cancel' && ctx.session.flow) {
         ctx.endFlow();
         ctx.say(ctx.t('commands.cancelled'));

@@ -3,6 +3,7 @@ import { glossaryFeature } from './glossary/index.js';
 import { helpFeature } from './help/index.js';
 import { invitesFeature } from './invites/index.js';
 import { languageFeature } from './language/index.js';
+import { linkFeature } from './link/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { screeningFeature } from './screening/index.js';
 import { searchFeature } from './search/index.js';
@@ -19,5 +20,6 @@ export const allFeatures = (): Feature[] => [
   invitesFeature,
   usersFeature,
   languageFeature,
+  linkFeature,
   helpFeature,
 ];

@@ -123,6 +123,8 @@ export async function runTranscript(transcript: Transcript): Promise<void> {
       // Remember codes shown in replies, e.g. an invite created in chat: {{LAST_CODE}}.
       const code = /:\s([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(text)?.[1];
       if (code) vars.set('LAST_CODE', code);
+      const link = /\/link ([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(text)?.[1];
+      if (link) vars.set('LINK', link);
       const client = /code ([A-Z2-9]{3}-[A-Z2-9]{4})\b/.exec(text)?.[1];
       if (client) vars.set('CLIENT_CODE', client);
     }
