@@ -11,7 +11,12 @@ COPY src ./src
 RUN npm run build
 
 FROM node:22-bookworm-slim AS runtime
+# Debian's Chromium and fonts for the whatsapp-web.js channel (WHATSAPP_WEB=on); puppeteer never downloads a browser.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-liberation fonts-noto-color-emoji ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
+    PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \
