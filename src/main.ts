@@ -4,6 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { type App, createApp } from './app.js';
 import { TelegramChannel } from './channels/telegram/telegram-channel.js';
 import { WebchatChannel } from './channels/webchat/webchat-channel.js';
+import { WhatsappCloudChannel } from './channels/whatsapp-cloud/whatsapp-cloud-channel.js';
+import { mountWhatsappQr } from './channels/whatsapp-web/qr-route.js';
+import { WhatsappWebChannel } from './channels/whatsapp-web/whatsapp-web-channel.js';
+import { createRealClient } from './channels/whatsapp-web/wweb-client.js';
 import { startReminders } from './clients/reminders.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createHttpServer } from './http/server.js';
@@ -57,6 +61,39 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     })();
   }
 
+  let whatsappWeb: WhatsappWebChannel | null = null;
+  if (config.WHATSAPP_WEB === 'on') {
+    const channel = new WhatsappWebChannel(app, {
+      clientFactory: () =>
+        createRealClient({ dataDir: config.DATA_DIR, executablePath: config.PUPPETEER_EXECUTABLE_PATH }),
+    });
+    whatsappWeb = channel;
+    app.delivery.register(channel);
+    mountWhatsappQr(server.http, { adminToken: config.ADMIN_TOKEN, latestQr: () => channel.latestQr });
+    // Like Telegram: a phone or network problem must not keep the rest of the bot down.
+    channel.start().catch((error: unknown) => logger.error({ err: error }, 'whatsapp-web could not start'));
+  }
+
+  let whatsappCloud: WhatsappCloudChannel | null = null;
+  if (
+    config.WHATSAPP_CLOUD_ACCESS_TOKEN &&
+    config.WHATSAPP_CLOUD_PHONE_NUMBER_ID &&
+    config.WHATSAPP_CLOUD_APP_SECRET &&
+    config.WHATSAPP_CLOUD_VERIFY_TOKEN
+  ) {
+    whatsappCloud = new WhatsappCloudChannel(app, {
+      accessToken: config.WHATSAPP_CLOUD_ACCESS_TOKEN,
+      phoneNumberId: config.WHATSAPP_CLOUD_PHONE_NUMBER_ID,
+      appSecret: config.WHATSAPP_CLOUD_APP_SECRET,
+      verifyToken: config.WHATSAPP_CLOUD_VERIFY_TOKEN,
+      apiRoot: config.WHATSAPP_CLOUD_API_ROOT,
+      reminderTemplate: config.WHATSAPP_CLOUD_REMINDER_TEMPLATE,
+      templateLanguage: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE,
+    });
+    whatsappCloud.mount(server.http);
+    app.delivery.register(whatsappCloud);
+  }
+
   const stopReminders = startReminders(app.services, (pushes) => app.delivery.deliver(pushes));
   const port = await server.listen(config.HOST, config.PORT);
   server.setReady(true);
@@ -84,7 +121,9 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
       stopReminders();
       server.setReady(false);
       await telegram?.stop();
+      await whatsappWeb?.stop();
       await server.close();
+      await whatsappCloud?.idle();
       await app.close();
       logger.info('bot stopped');
     },

@@ -109,6 +109,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so nobody but Telegram can post updates to the webhook.',
     );
   }
+  const cloud = {
+    WHATSAPP_CLOUD_ACCESS_TOKEN: values.WHATSAPP_CLOUD_ACCESS_TOKEN,
+    WHATSAPP_CLOUD_PHONE_NUMBER_ID: values.WHATSAPP_CLOUD_PHONE_NUMBER_ID,
+    WHATSAPP_CLOUD_APP_SECRET: values.WHATSAPP_CLOUD_APP_SECRET,
+    WHATSAPP_CLOUD_VERIFY_TOKEN: values.WHATSAPP_CLOUD_VERIFY_TOKEN,
+  };
+  const missing = Object.entries(cloud)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length > 0 && missing.length < 4) {
+    problems.push(
+      `${missing.join(', ')}: the WhatsApp Cloud API needs all four WHATSAPP_CLOUD_* credentials (or none).`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...values, WEBCHAT: webchat, production };
 }

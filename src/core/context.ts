@@ -74,7 +74,13 @@ export class ConversationContext implements FlowContext {
       allowText: options.allowText ?? false,
       numbersAreLabels: options.numbersAreLabels ?? false,
     };
-    this.replies.push({ type: 'choices', text, choices: shown, multiple });
+    this.replies.push({
+      type: 'choices',
+      text,
+      choices: shown,
+      multiple,
+      ...(options.numbersAreLabels ? { labelsNumbered: true as const } : {}),
+    });
   }
 
   send(message: OutMessage): void {
@@ -116,6 +122,7 @@ export class ConversationContext implements FlowContext {
       text: pending.text,
       choices: pending.choices.map((c) => ({ id: c.id, label: `${tick(c.id)}${c.label}` })),
       multiple: pending.multiple,
+      ...(pending.numbersAreLabels ? { labelsNumbered: true as const } : {}),
     });
   }
 }

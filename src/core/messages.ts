@@ -43,7 +43,14 @@ export interface Choice {
 
 export type OutMessage =
   | { type: 'text'; text: string }
-  | { type: 'choices'; text: string; choices: Choice[]; multiple: boolean }
+  | {
+      type: 'choices';
+      text: string;
+      choices: Choice[];
+      multiple: boolean;
+      /** Labels start with their own number ("0 Not at all"): text channels must not number them again. */
+      labelsNumbered?: true;
+    }
   | { type: 'image'; path: string; caption?: string }
   | { type: 'document'; path: string; caption?: string };
 

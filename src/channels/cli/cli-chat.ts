@@ -113,7 +113,7 @@ export class CliChat implements ChannelSender {
       case 'choices':
         this.write(`${prefix}${message.text}`);
         message.choices.forEach((c, i) => {
-          this.write(`  ${i + 1}. ${c.label}`);
+          this.write(message.labelsNumbered ? `  - ${c.label}` : `  ${i + 1}. ${c.label}`);
         });
         if (message.multiple) this.write('  (several answers: type the numbers, e.g. 1, 3)');
         break;

@@ -1,0 +1,188 @@
+/**
+ * A small client for the parts of Meta's Graph API the WhatsApp Cloud channel uses: sending messages, uploading
+ * media, and fetching media people send. Rate limits (429) and server errors (5xx) are retried with backoff,
+ * honouring Retry-After; other 4xx answers are final (retrying a refused request changes nothing).
+ */
+
+export interface RetryOptions {
+  /** Tries in all, the first included. Default 5. */
+  attempts?: number;
+  /** The first backoff delay; doubles each retry (with jitter). Default 500 ms. */
+  baseDelayMs?: number;
+  /** No single wait is longer, Retry-After included. Default 30 s. */
+  maxDelayMs?: number;
+}
+
+export interface GraphClientOptions {
+  accessToken: string;
+  /** e.g. https://graph.facebook.com/v23.0 (no trailing slash needed). */
+  apiRoot: string;
+  phoneNumberId: string;
+  retry?: RetryOptions;
+  /** Per request. Default 30 s. */
+  timeoutMs?: number;
+}
+
+/** A Graph API request that failed for good. Carries Meta's error code, never the request body. */
+export class GraphApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GraphApiError';
+  }
+}
+
+/** Media larger than allowed; found before (or while) downloading, never after reading it all. */
+export class MediaTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`media is larger than ${limit} bytes`);
+    this.name = 'MediaTooLargeError';
+  }
+}
+
+export interface MediaInfo {
+  url: string;
+  mime_type?: string;
+  file_size?: number;
+}
+
+export const DEFAULT_MEDIA_LIMIT = 5 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const retryable = (status: number) => status === 429 || status >= 500;
+
+export class GraphClient {
+  private readonly root: string;
+  private readonly attempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: GraphClientOptions) {
+    this.root = options.apiRoot.replace(/\/+$/, '');
+    this.attempts = Math.max(1, options.retry?.attempts ?? 5);
+    this.baseDelayMs = options.retry?.baseDelayMs ?? 500;
+    this.maxDelayMs = options.retry?.maxDelayMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** POST /{phone-number-id}/messages; `message` is everything but messaging_product and to. Returns its id. */
+  async sendMessage(to: string, message: Record<string, unknown>): Promise<string | undefined> {
+    const response = await this.request(`/${this.options.phoneNumberId}/messages`, () => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
+    }));
+    const body = (await response.json().catch(() => ({}))) as { messages?: { id?: string }[] };
+    return body.messages?.[0]?.id;
+  }
+
+  /** POST /{phone-number-id}/media (multipart); returns the media id to send it by. */
+  async uploadMedia(data: Uint8Array, mime: string, filename: string): Promise<string> {
+    const response = await this.request(`/${this.options.phoneNumberId}/media`, () => {
+      // A new FormData per try: a body stream is used up by the first one.
+      const form = new FormData();
+      form.append('messaging_product', 'whatsapp');
+      form.append('type', mime);
+      form.append('file', new Blob([new Uint8Array(data)], { type: mime }), filename);
+      return { method: 'POST', body: form };
+    });
+    const body = (await response.json().catch(() => ({}))) as { id?: unknown };
+    if (typeof body.id !== 'string') throw new GraphApiError(response.status, undefined, 'upload gave no id');
+    return body.id;
+  }
+
+  /** GET /{media-id}: where to download media someone sent, and what it is. */
+  async mediaInfo(mediaId: string): Promise<MediaInfo> {
+    const response = await this.request(`/${encodeURIComponent(mediaId)}`, () => ({ method: 'GET' }));
+    const body = (await response.json().catch(() => ({}))) as Partial<MediaInfo>;
+    if (typeof body.url !== 'string')
+      throw new GraphApiError(response.status, undefined, 'media gave no url');
+    return { url: body.url, mime_type: body.mime_type, file_size: body.file_size };
+  }
+
+  /** Downloads media someone sent, refusing it as soon as it proves larger than `limit` bytes. */
+  async downloadMedia(mediaId: string, limit = DEFAULT_MEDIA_LIMIT): Promise<Uint8Array> {
+    const info = await this.mediaInfo(mediaId);
+    if (typeof info.file_size === 'number' && info.file_size > limit) throw new MediaTooLargeError(limit);
+    const response = await this.request(info.url, () => ({ method: 'GET' }));
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw new MediaTooLargeError(limit);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body?.getReader();
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw new MediaTooLargeError(limit);
+      }
+      chunks.push(value);
+    }
+    const out = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
+  }
+
+  /** One call with retries. `init` is called per try; `path` is under apiRoot unless it is a full URL. */
+  private async request(path: string, init: () => RequestInit): Promise<Response> {
+    const url = /^https?:\/\//.test(path) ? path : `${this.root}${path}`;
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= this.attempts;
+      let response: Response;
+      try {
+        const request = init();
+        response = await fetch(url, {
+          ...request,
+          headers: { ...(request.headers as Record<string, string>), authorization: `Bearer ${this.token}` },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        // The network or a timeout: Graph may never have seen it, so it is worth another try.
+        if (last) throw error;
+        await sleep(this.backoff(attempt));
+        continue;
+      }
+      if (response.ok) return response;
+      if (!retryable(response.status) || last) throw await this.errorOf(response);
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      await response.body?.cancel();
+      await sleep(
+        Number.isFinite(retryAfter) && retryAfter >= 0
+          ? Math.min(retryAfter * 1000, this.maxDelayMs)
+          : this.backoff(attempt),
+      );
+    }
+  }
+
+  private get token(): string {
+    return this.options.accessToken;
+  }
+
+  private backoff(attempt: number): number {
+    const exponential = this.baseDelayMs * 2 ** (attempt - 1);
+    return Math.min(this.maxDelayMs, exponential / 2 + Math.random() * (exponential / 2));
+  }
+
+  private async errorOf(response: Response): Promise<GraphApiError> {
+    const body = (await response.json().catch(() => ({}))) as {
+      error?: { message?: unknown; code?: unknown };
+    };
+    const code = typeof body.error?.code === 'number' ? body.error.code : undefined;
+    const message = typeof body.error?.message === 'string' ? body.error.message : response.statusText;
+    return new GraphApiError(response.status, code, `graph api ${response.status}: ${message}`);
+  }
+}

@@ -1,0 +1,391 @@
+import { createRequire } from 'node:module';
+import type { App } from '../../app.js';
+import { assertNever } from '../../core/assert-never.js';
+import { KeyedQueue } from '../../core/keyed-queue.js';
+import type { InboundPayload, OutMessage, UnsupportedKind } from '../../core/messages.js';
+import type { ChannelSender } from '../delivery.js';
+import { splitText } from '../telegram/telegram-render.js';
+import type { WwebClient, WwebMessage } from './wweb-client.js';
+
+/** The longest text sent as one message (WhatsApp's own limit is higher; the Cloud API's is 4096). */
+export const WHATSAPP_TEXT_LIMIT = 4096;
+export const DEFAULT_INIT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+export interface WhatsappWebOptions {
+  /** Makes a client: createRealClient(...) in the bot, a fake in tests. Called again for every reconnect. */
+  clientFactory: () => Promise<WwebClient> | WwebClient;
+  /** How long initialize() may take before start() gives up (default 60 s). */
+  initTimeoutMs?: number;
+  /** Documents above this are refused without downloading (default 5 MB). */
+  maxDocumentBytes?: number;
+  /** The first wait before reconnecting after a disconnect (default 1 s); it doubles per failed attempt. */
+  reconnectDelayMs?: number;
+  /** The longest wait between reconnect attempts (default 60 s). */
+  maxReconnectDelayMs?: number;
+  /** Shows a new QR code to whoever runs the bot (default: a hint and a small QR code on stderr). */
+  printQr?: (qr: string) => void;
+}
+
+/** A document larger than the limit: read() rejects with this instead of downloading it. */
+export class DocumentTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`document of ${size} bytes is above the limit of ${limit} bytes`);
+    this.name = 'DocumentTooLargeError';
+  }
+}
+
+const UNSUPPORTED: Record<string, UnsupportedKind> = {
+  image: 'photo',
+  album: 'photo',
+  sticker: 'sticker',
+  ptt: 'voice',
+  audio: 'audio',
+  video: 'video',
+  location: 'location',
+  vcard: 'contact',
+  multi_vcard: 'contact',
+  poll_creation: 'other',
+  groups_v4_invite: 'other',
+  product: 'other',
+  order: 'other',
+  scheduled_event_creation: 'other',
+};
+
+/** Chats with one person: classic phone-number ids and WhatsApp's newer "linked ids". */
+const isPersonChat = (id: string): boolean => id.endsWith('@c.us') || id.endsWith('@lid');
+
+/** Messages from groups, status updates, broadcasts, channels and ourselves are not for the bot. */
+export function isForBot(msg: WwebMessage): boolean {
+  if (msg.fromMe || msg.isStatus || msg.broadcast) return false;
+  if (msg.from === 'status@broadcast' || msg.author) return false;
+  return isPersonChat(msg.from);
+}
+
+/** Turns a whatsapp-web.js message into a channel-neutral payload; null for messages the bot ignores. */
+export function payloadOf(msg: WwebMessage, maxDocumentBytes: number): InboundPayload | null {
+  if (msg.type === 'chat') return { kind: 'text', text: msg.body };
+  if (msg.type === 'document' && msg.hasMedia) {
+    const size = msg._data?.size ?? 0;
+    return {
+      kind: 'document',
+      name: msg._data?.filename ?? 'document',
+      mime: msg._data?.mimetype ?? 'application/octet-stream',
+      size,
+      read: async () => {
+        if (size > maxDocumentBytes) throw new DocumentTooLargeError(size, maxDocumentBytes);
+        const media = await msg.downloadMedia();
+        if (!media) throw new Error('whatsapp-web.js could not download the document (expired or failed)');
+        const bytes = Buffer.from(media.data, 'base64');
+        if (bytes.length > maxDocumentBytes) throw new DocumentTooLargeError(bytes.length, maxDocumentBytes);
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+      },
+    };
+  }
+  const what = UNSUPPORTED[msg.type];
+  // Anything else (revoked, reactions, notifications, undecrypted "waiting for this message") is not a person
+  // talking to us.
+  return what ? { kind: 'unsupported', what } : null;
+}
+
+const MULTIPLE_HINT = 'Reply with the numbers, e.g. 1, 3';
+
+/**
+ * Choices as a numbered text menu (WhatsApp Web has no buttons that work for bots): "1. label" per line; the
+ * engine accepts the number, the label or, for several answers, "1, 3". Where the labels carry their own
+ * numbers (a scored questionnaire: "0 Not at all"), those are what the engine matches, so they are not
+ * numbered again.
+ */
+export function choicesText(message: Extract<OutMessage, { type: 'choices' }>): string {
+  const { choices } = message;
+  const lines = choices.map((c, i) => (message.labelsNumbered ? c.label : `${i + 1}. ${c.label}`));
+  const parts = [message.text, lines.join('\n')];
+  if (message.multiple) parts.push(MULTIPLE_HINT);
+  return parts.filter((p) => p !== '').join('\n\n');
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function printQrToStderr(qr: string): void {
+  process.stderr.write(
+    'WhatsApp Web is not linked: scan this QR code with WhatsApp on the phone (Settings > Linked devices > Link a device), or open GET /admin/whatsapp-qr.\n',
+  );
+  // qrcode-terminal has no types; it is CommonJS.
+  const terminal = createRequire(import.meta.url)('qrcode-terminal') as {
+    generate(input: string, options: { small: boolean }, done: (output: string) => void): void;
+  };
+  terminal.generate(qr, { small: true }, (output) => process.stderr.write(`${output}\n`));
+}
+
+/**
+ * WhatsApp through whatsapp-web.js (a linked device driven in Chromium). A thin translator: native message ->
+ * Inbound, outputs -> sendMessage calls, one error boundary. Reconnects with backoff after a disconnect.
+ */
+export class WhatsappWebChannel implements ChannelSender {
+  readonly name = 'whatsapp-web' as const;
+  private client: WwebClient | null = null;
+  private ready = false;
+  private qr: string | null = null;
+  private stopped = true;
+  private attempts = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private connecting: Promise<void> | null = null;
+  /** One chat's messages are handled and answered one at a time, so replies to quick messages stay in order. */
+  private readonly chats = new KeyedQueue();
+
+  constructor(
+    private readonly app: App,
+    private readonly options: WhatsappWebOptions,
+  ) {}
+
+  /** The QR code waiting to be scanned, or null (linked, or not started). */
+  get latestQr(): string | null {
+    return this.qr;
+  }
+
+  /** Whether the client is linked and ready to send. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * Creates the client and initializes it (launches the browser, opens WhatsApp Web). Rejects with a clear error
+   * if that fails or takes longer than initTimeoutMs (the client is destroyed then). It resolves once WhatsApp
+   * Web is open, which on first run is when the QR code is shown, not when it is scanned.
+   */
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.attempts = 0;
+    try {
+      await this.connect();
+    } catch (error) {
+      this.stopped = true;
+      throw error;
+    }
+    this.app.services.logger.info({ channel: this.name }, 'whatsapp-web started');
+  }
+
+  /** Stops reconnecting, destroys the client and waits until messages in hand are answered (or failed). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    await this.chats.idle();
+    const client = this.client;
+    this.client = null;
+    this.ready = false;
+    this.qr = null;
+    if (client) await this.destroyQuietly(client);
+    await this.connecting?.catch(() => undefined);
+  }
+
+  async send(ref: string, messages: OutMessage[]): Promise<void> {
+    for (const message of messages) {
+      switch (message.type) {
+        case 'text':
+          for (const part of splitText(message.text, WHATSAPP_TEXT_LIMIT)) await this.sendRaw(ref, part);
+          break;
+        case 'choices':
+          for (const part of splitText(choicesText(message), WHATSAPP_TEXT_LIMIT))
+            await this.sendRaw(ref, part);
+          break;
+        case 'image':
+        case 'document': {
+          const client = this.requireClient();
+          await client.sendMessage(ref, client.mediaFromFile(message.path), {
+            caption: message.caption,
+            sendMediaAsDocument: message.type === 'document',
+          });
+          break;
+        }
+        default:
+          return assertNever(message);
+      }
+    }
+  }
+
+  private async sendRaw(ref: string, text: string): Promise<void> {
+    await this.requireClient().sendMessage(ref, text);
+  }
+
+  private requireClient(): WwebClient {
+    if (!this.client) throw new Error('whatsapp-web is not connected (reconnecting or stopped)');
+    return this.client;
+  }
+
+  private connect(): Promise<void> {
+    const attempt = this.connectOnce();
+    this.connecting = attempt;
+    void attempt.then(
+      () => this.settled(attempt),
+      () => this.settled(attempt),
+    );
+    return attempt;
+  }
+
+  private settled(attempt: Promise<void>): void {
+    if (this.connecting === attempt) this.connecting = null;
+  }
+
+  private async connectOnce(): Promise<void> {
+    const client = await this.options.clientFactory();
+    if (this.stopped) {
+      await this.destroyQuietly(client);
+      return;
+    }
+    this.client = client;
+    this.ready = false;
+    this.wire(client);
+    const timeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Error(
+      `whatsapp-web.js did not start within ${timeoutMs / 1000} s (initialize() timed out). ` +
+        'Check that the browser runs (PUPPETEER_EXECUTABLE_PATH, e.g. apt-get install chromium), ' +
+        'that web.whatsapp.com is reachable from this machine, and that no other process uses the session in ' +
+        'DATA_DIR/whatsapp-web.',
+    );
+    const initializing = client.initialize();
+    initializing.catch(() => undefined); // a late failure after the timeout is not an unhandled rejection
+    try {
+      await Promise.race([
+        initializing,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(timedOut), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      if (this.client === client) {
+        this.client = null;
+        this.ready = false;
+      }
+      await this.destroyQuietly(client);
+      if (error === timedOut) {
+        // Timed out while the browser was still launching, it may appear later: close it then too.
+        const late = () => this.destroyQuietly(client);
+        void initializing.then(late, late);
+        throw timedOut;
+      }
+      throw new Error(
+        `whatsapp-web.js failed to start: ${describe(error)}. Check PUPPETEER_EXECUTABLE_PATH and the network.`,
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private wire(client: WwebClient): void {
+    const { logger } = this.app.services;
+    const current = () => this.client === client && !this.stopped;
+    client.on('qr', (qr) => {
+      if (!current()) return;
+      this.qr = qr;
+      logger.info({ channel: this.name }, 'whatsapp-web needs linking: QR code shown');
+      try {
+        (this.options.printQr ?? printQrToStderr)(qr);
+      } catch (error) {
+        logger.warn({ err: error }, 'could not print the whatsapp-web QR code');
+      }
+    });
+    client.on('authenticated', () => {
+      if (current()) logger.info({ channel: this.name }, 'whatsapp-web authenticated');
+    });
+    client.on('auth_failure', (message) => {
+      if (current())
+        logger.error({ channel: this.name, reason: message }, 'whatsapp-web authentication failed');
+    });
+    client.on('ready', () => {
+      if (!current()) return;
+      this.qr = null;
+      this.ready = true;
+      this.attempts = 0;
+      logger.info({ channel: this.name }, 'whatsapp-web ready');
+    });
+    client.on('disconnected', (reason) => {
+      if (!current()) return;
+      logger.warn({ channel: this.name, reason: String(reason) }, 'whatsapp-web disconnected; reconnecting');
+      this.client = null;
+      this.ready = false;
+      void this.destroyQuietly(client);
+      this.scheduleReconnect();
+    });
+    client.on('message', (msg) => {
+      if (current()) this.onMessage(msg);
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const first = this.options.reconnectDelayMs ?? 1000;
+    const max = this.options.maxReconnectDelayMs ?? 60_000;
+    const delay = Math.min(first * 2 ** this.attempts, max);
+    this.attempts++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.stopped) return;
+      this.connect().then(
+        () => {
+          if (!this.stopped)
+            this.app.services.logger.info({ channel: this.name }, 'whatsapp-web reconnected');
+        },
+        (error: unknown) => {
+          this.app.services.logger.error(
+            { err: error, channel: this.name, attempt: this.attempts },
+            'whatsapp-web reconnect failed; trying again later',
+          );
+          this.scheduleReconnect();
+        },
+      );
+    }, delay);
+  }
+
+  /** The error boundary: nothing one message does may throw into whatsapp-web.js or end the process. */
+  private onMessage(msg: WwebMessage): void {
+    const { logger, pseudo } = this.app.services;
+    let ref = 'unknown';
+    try {
+      if (!isForBot(msg)) return;
+      ref = msg.from;
+      const payload = payloadOf(msg, this.options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES);
+      if (!payload) return;
+      const messageId = msg.id._serialized;
+      const chat = ref;
+      this.chats
+        .run(chat, () => this.handle(chat, messageId, payload))
+        .catch((error: unknown) => {
+          logger.error(
+            { err: error, chat: pseudo(`${this.name}:${chat}`) },
+            'whatsapp-web message handling failed',
+          );
+        });
+    } catch (error) {
+      logger.error(
+        { err: error, chat: pseudo(`${this.name}:${ref}`) },
+        'whatsapp-web message handling failed',
+      );
+    }
+  }
+
+  private async handle(ref: string, messageId: string, payload: InboundPayload): Promise<void> {
+    const replies = await this.app.receive({
+      channel: this.name,
+      ref,
+      messageId,
+      at: new Date(),
+      payload,
+    });
+    await this.send(ref, replies);
+  }
+
+  private async destroyQuietly(client: WwebClient): Promise<void> {
+    try {
+      await client.destroy();
+    } catch (error) {
+      this.app.services.logger.warn({ err: error, channel: this.name }, 'whatsapp-web client destroy failed');
+    }
+  }
+}
