@@ -76,11 +76,20 @@ export async function remindersAt(services: Services, now: Date): Promise<Push[]
 
 /** Checks every minute (croner) whether it is REMINDER_TIME in some team's timezone, and sends the reminders. */
 export function startReminders(services: Services, deliver: (pushes: Push[]) => Promise<void>): () => void {
+  // One reminder per mentor per day, even if a tick runs twice in the reminder minute.
+  const sent = new Set<string>();
   const job = new Cron(
     '* * * * *',
     { catch: (error) => services.logger.error({ err: error }, 'reminder tick failed') },
     async () => {
-      const pushes = await remindersAt(services, services.clock.now());
+      const now = services.clock.now();
+      const day = now.toISOString().slice(0, 10);
+      const pushes = (await remindersAt(services, now)).filter((p) => {
+        const key = `${p.userId}|${day}`;
+        if (sent.has(key)) return false;
+        sent.add(key);
+        return true;
+      });
       if (pushes.length > 0) {
         await deliver(pushes);
         services.logger.info({ count: pushes.length }, 'follow-up reminders sent');
