@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.js';
-import { silentLogger } from '../src/logging/logger.js';
-import { type RunningBot, startBot } from '../src/main.js';
-import { tempDataDir, testCacheDir } from './support/fakes.js';
+import type { RunningBot } from '../src/main.js';
+import { startTestBot } from './support/bots.js';
+import { tempDataDir } from './support/fakes.js';
 
 interface OutMessage {
   type: string;
@@ -14,16 +14,7 @@ async function withBot(
   env: Record<string, string>,
   run: (bot: RunningBot, base: string) => Promise<void>,
 ): Promise<void> {
-  const bot = await startBot(
-    loadConfig({
-      DATA_DIR: tempDataDir(),
-      CACHE_DIR: testCacheDir(),
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      ...env,
-    }),
-    silentLogger(),
-  );
+  const bot = await startTestBot(env);
   try {
     await run(bot, `http://127.0.0.1:${bot.port}`);
   } finally {

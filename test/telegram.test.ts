@@ -5,6 +5,7 @@ import type { App } from '../src/app.js';
 import { TelegramChannel } from '../src/channels/telegram/telegram-channel.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/logging/logger.js';
+import { addMentor } from './support/bots.js';
 import { FakeTelegram, type SentMessage } from './support/fake-telegram.js';
 import { makeTestApp } from './support/fakes.js';
 
@@ -25,21 +26,6 @@ async function settle(fake: FakeTelegram, chatId: number): Promise<void> {
   while (fake.sentTo(chatId).filter(isSorry).length === sorries && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 5));
   await new Promise((resolve) => setTimeout(resolve, 50)); // and anything still on its way
-}
-
-async function addMentor(app: App, chatId: number): Promise<void> {
-  await app.services.store.users.put({
-    id: `mentor-${chatId}`,
-    role: 'mentor',
-    name: 'Nomsa',
-    lang: 'en',
-    teamId: null,
-    active: true,
-    addresses: [`telegram:${chatId}`],
-    lastAddress: `telegram:${chatId}`,
-    createdAt: app.services.clock.now().toISOString(),
-    invitedBy: null,
-  });
 }
 
 describe('Telegram over long polling against a fake Bot API', () => {
@@ -124,7 +110,7 @@ describe('Telegram over long polling against a fake Bot API', () => {
   });
 
   it('answers a redelivered update once', async () => {
-    await addMentor(app, MENTOR);
+    await addMentor(app, `telegram:${MENTOR}`);
     const update = fake.queueText(MENTOR, '/menu', { messageId: 77 });
     fake.redeliver(update); // same message, new update_id: Telegram did not get our confirmation
     await settle(fake, MENTOR);

@@ -1,10 +1,8 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.js';
-import { silentLogger } from '../src/logging/logger.js';
-import { type RunningBot, startBot } from '../src/main.js';
+import type { RunningBot } from '../src/main.js';
+import { startTestBot } from './support/bots.js';
 import { hasChromium, launchChromium, warnNoChromium } from './support/browser.js';
-import { tempDataDir, testCacheDir } from './support/fakes.js';
 
 if (!hasChromium) warnNoChromium('the web chat browser tests (test/webchat.browser.test.ts)');
 
@@ -82,16 +80,7 @@ describe.skipIf(!hasChromium)('web chat page in a browser', () => {
   let browser: Browser;
 
   const start = async (env: Record<string, string>): Promise<RunningBot> => {
-    const bot = await startBot(
-      loadConfig({
-        DATA_DIR: tempDataDir(),
-        CACHE_DIR: testCacheDir(),
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        ...env,
-      }),
-      silentLogger(),
-    );
+    const bot = await startTestBot(env);
     bots.push(bot);
     return bot;
   };

@@ -13,6 +13,7 @@ import {
 import type { Inbound } from '../src/core/messages.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/logging/logger.js';
+import { addMentor } from './support/bots.js';
 import { FakeWwebFactory, type SentWweb } from './support/fake-wweb.js';
 import { makeTestApp } from './support/fakes.js';
 
@@ -25,21 +26,6 @@ function numberOf(menu: string, label: string): string {
   const line = menu.split('\n').find((l) => new RegExp(`^\\d+\\. ${label}$`).test(l));
   if (!line) throw new Error(`no "${label}" in:\n${menu}`);
   return line.slice(0, line.indexOf('.'));
-}
-
-async function addMentor(app: App, chatId: string): Promise<void> {
-  await app.services.store.users.put({
-    id: `mentor-${chatId}`,
-    role: 'mentor',
-    name: 'Nomsa',
-    lang: 'en',
-    teamId: null,
-    active: true,
-    addresses: [`whatsapp-web:${chatId}`],
-    lastAddress: `whatsapp-web:${chatId}`,
-    createdAt: app.services.clock.now().toISOString(),
-    invitedBy: null,
-  });
 }
 
 /** Records what reaches the engine, to look at the payloads the channel made. */
@@ -129,7 +115,7 @@ describe('whatsapp-web.js channel against a fake client', () => {
     channel = makeChannel({ maxDocumentBytes: 1000 });
     await channel.start();
     const client = factory.current;
-    await addMentor(app, MENTOR);
+    await addMentor(app, `whatsapp-web:${MENTOR}`);
     const seen = recordInbound(app);
 
     const small = client.receiveDocument(MENTOR, {
@@ -177,7 +163,7 @@ describe('whatsapp-web.js channel against a fake client', () => {
   it('answers other media politely and ignores groups, status updates and its own messages', async () => {
     await channel.start();
     const client = factory.current;
-    await addMentor(app, MENTOR);
+    await addMentor(app, `whatsapp-web:${MENTOR}`);
     client.receive({ from: '120363025246125486@g.us', author: MENTOR, body: '/menu' });
     client.receive({ from: MENTOR, author: MENTOR, body: '/menu' });
     client.receive({ from: 'status@broadcast', author: MENTOR, body: '/menu', isStatus: true });
@@ -198,7 +184,7 @@ describe('whatsapp-web.js channel against a fake client', () => {
     await channel.start();
     const first = factory.current;
     first.emit('ready');
-    await addMentor(app, MENTOR);
+    await addMentor(app, `whatsapp-web:${MENTOR}`);
     first.receiveText(MENTOR, '/menu');
     await first.waitForMessages(MENTOR, 1);
 
@@ -289,7 +275,7 @@ describe('whatsapp-web.js channel against a fake client', () => {
 
   it('delivers pushes for a user whose last channel is whatsapp-web', async () => {
     await channel.start();
-    await addMentor(app, MENTOR);
+    await addMentor(app, `whatsapp-web:${MENTOR}`);
     await app.delivery.deliver([{ userId: `mentor-${MENTOR}`, message: { type: 'text', text: 'Reminder' } }]);
     expect(factory.current.sentTo(MENTOR).map(text)).toEqual(['Reminder']);
   });

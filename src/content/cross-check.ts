@@ -1,20 +1,12 @@
 import { LANGUAGES } from '../accounts/types.js';
 import type { ContentSet, Origin } from './load-content.js';
 import type { Article, Module } from './schemas.js';
-import type { ContentError } from './yaml-file.js';
+import { type ContentError, errorReporter } from './yaml-file.js';
 
 /** Checks across items and files: unique ids, answer keys, links that exist, translations shaped like their source. */
 export function crossCheck(content: ContentSet, origins: Map<object, Origin>): ContentError[] {
   const errors: ContentError[] = [];
-  const at = (item: object, path: (string | number)[], message: string) => {
-    const origin = origins.get(item);
-    errors.push({
-      file: origin?.file ?? '?',
-      path: path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join(''),
-      line: origin?.yaml.lineOf(path),
-      message,
-    });
-  };
+  const at = errorReporter(origins, errors);
 
   const seen = new Map<string, object>();
   for (const item of [...content.articles, ...content.modules]) {

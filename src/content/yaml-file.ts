@@ -18,6 +18,22 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
     '',
   );
 
+/** Collects errors about an item, naming its file and the line of the path, into `errors`. */
+export function errorReporter(
+  origins: Map<object, { file: string; yaml: ParsedYaml }>,
+  errors: ContentError[],
+): (item: object, path: (string | number)[], message: string) => void {
+  return (item, path, message) => {
+    const origin = origins.get(item);
+    errors.push({
+      file: origin?.file ?? '?',
+      path: formatPath(path),
+      line: origin?.yaml.lineOf(path),
+      message,
+    });
+  };
+}
+
 export interface ParsedYaml {
   data: unknown;
   /** The line of a value inside the document, for error messages. */

@@ -1,5 +1,5 @@
 import type { ContentSet, Origin } from '../content/load-content.js';
-import type { ContentError } from '../content/yaml-file.js';
+import { type ContentError, errorReporter } from '../content/yaml-file.js';
 import { compileError } from './expressions.js';
 import { CompiledQuestionnaire } from './questionnaire-engine.js';
 import type { Questionnaire, QuestionnaireText } from './schema.js';
@@ -11,15 +11,7 @@ import type { Questionnaire, QuestionnaireText } from './schema.js';
  */
 export function checkQuestionnaires(content: ContentSet, origins: Map<object, Origin>): ContentError[] {
   const errors: ContentError[] = [];
-  const at = (item: object, path: (string | number)[], message: string) => {
-    const origin = origins.get(item);
-    errors.push({
-      file: origin?.file ?? '?',
-      path: path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join(''),
-      line: origin?.yaml.lineOf(path),
-      message,
-    });
-  };
+  const at = errorReporter(origins, errors);
   const seen = new Set<string>();
   for (const q of content.questionnaires) {
     if (seen.has(q.id)) at(q, ['id'], `duplicate questionnaire id "${q.id}"`);

@@ -1,13 +1,9 @@
 import { LANGUAGES } from '../../accounts/types.js';
 import type { GlossaryEntry } from '../../content/catalog.js';
+import { foldText } from '../../search/text.js';
 
-export const foldWord = (s: string): string =>
-  s
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/** Health words are compared like search text: lowercase, accents off, punctuation to spaces. */
+export const foldWord = foldText;
 
 /** Every way a term is written, in every language, folded for matching. */
 function spellings(term: GlossaryEntry): string[] {
