@@ -5,7 +5,7 @@ import type { App } from '../src/app.js';
 import { TelegramChannel } from '../src/channels/telegram/telegram-channel.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/logging/logger.js';
-import { addMentor } from './support/bots.js';
+import { addMentor, startTestBot } from './support/bots.js';
 import { FakeTelegram, type SentMessage } from './support/fake-telegram.js';
 import { makeTestApp } from './support/fakes.js';
 
@@ -204,21 +204,8 @@ describe('Telegram webhook', () => {
 
 describe('the composition root with TELEGRAM_BOT_TOKEN', () => {
   it('answers on Telegram beside the web chat, and the CLI-made admin code works there', async () => {
-    const { startBot } = await import('../src/main.js');
-    const { loadConfig } = await import('../src/config/config.js');
-    const { tempDataDir, testCacheDir } = await import('./support/fakes.js');
     const fake = await FakeTelegram.start();
-    const bot = await startBot(
-      loadConfig({
-        DATA_DIR: tempDataDir(),
-        CACHE_DIR: testCacheDir(),
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-      }),
-      silentLogger(),
-    );
+    const bot = await startTestBot({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.apiRoot });
     try {
       const invite = await createInvite(bot.app.services, null, 'admin', null);
       fake.queueText(STRANGER, `/start ${invite.code}`);

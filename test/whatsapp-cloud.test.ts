@@ -482,26 +482,16 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
 
 describe('the composition root with WHATSAPP_CLOUD_* set', () => {
   it('mounts the webhook: the verification handshake answers, a bad signature is refused', async () => {
-    const { startBot } = await import('../src/main.js');
-    const { loadConfig } = await import('../src/config/config.js');
-    const { silentLogger } = await import('../src/logging/logger.js');
-    const { tempDataDir, testCacheDir } = await import('./support/fakes.js');
+    const { startTestBot } = await import('./support/bots.js');
     const { FakeGraph } = await import('./support/fake-graph.js');
     const graph = await FakeGraph.start();
-    const bot = await startBot(
-      loadConfig({
-        DATA_DIR: tempDataDir(),
-        CACHE_DIR: testCacheDir(),
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        WHATSAPP_CLOUD_ACCESS_TOKEN: 'token',
-        WHATSAPP_CLOUD_PHONE_NUMBER_ID: '1234',
-        WHATSAPP_CLOUD_APP_SECRET: 'secret',
-        WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify-me',
-        WHATSAPP_CLOUD_API_ROOT: graph.apiRoot,
-      }),
-      silentLogger(),
-    );
+    const bot = await startTestBot({
+      WHATSAPP_CLOUD_ACCESS_TOKEN: 'token',
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: '1234',
+      WHATSAPP_CLOUD_APP_SECRET: 'secret',
+      WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify-me',
+      WHATSAPP_CLOUD_API_ROOT: graph.apiRoot,
+    });
     try {
       const base = `http://127.0.0.1:${bot.port}/whatsapp/webhook`;
       const ok = await fetch(`${base}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42`);

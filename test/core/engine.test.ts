@@ -18,6 +18,14 @@ async function registeredMentor() {
   return { app, chat };
 }
 
+/** An engine with the real features plus one under test, and a mentor invite to register with. */
+async function engineWithMentorInvite(app: Awaited<ReturnType<typeof makeTestApp>>, extra: Feature) {
+  const { createTeam } = await import('../../src/accounts/teams.js');
+  const engine = new Engine(app.services, [...allFeatures(), extra]);
+  const team = await createTeam(app.services, null, 'T', 'ZA');
+  return { engine, invite: await createInvite(app.services, null, 'mentor', team.id) };
+}
+
 describe('engine', () => {
   it('handles a redelivered message (same channel message id) once', async () => {
     const { app, chat } = await registeredMentor();
@@ -71,14 +79,7 @@ describe('engine', () => {
       ],
       commands: { broken: { flow: 'broken', roles: ['mentor'] } },
     };
-    const engine = new Engine(app.services, [...allFeatures(), broken]);
-    const team = await (await import('../../src/accounts/teams.js')).createTeam(
-      app.services,
-      null,
-      'T',
-      'ZA',
-    );
-    const invite = await createInvite(app.services, null, 'mentor', team.id);
+    const { engine, invite } = await engineWithMentorInvite(app, broken);
     const send = (text: string) =>
       engine.handle({ channel: 'cli', ref: 'z', at: new Date(), payload: { kind: 'text', text } });
     await send(invite.code);
@@ -114,14 +115,7 @@ describe('engine', () => {
       ],
       commands: { multi: { flow: 'multi', roles: ['mentor'] } },
     };
-    const engine = new Engine(app.services, [...allFeatures(), multi]);
-    const team = await (await import('../../src/accounts/teams.js')).createTeam(
-      app.services,
-      null,
-      'T',
-      'ZA',
-    );
-    const invite = await createInvite(app.services, null, 'mentor', team.id);
+    const { engine, invite } = await engineWithMentorInvite(app, multi);
     const send = async (payload: { kind: 'text'; text: string } | { kind: 'choice'; id: string }) =>
       (await engine.handle({ channel: 'cli', ref: 'q', at: new Date(), payload })).replies;
     await send({ kind: 'text', text: invite.code });
