@@ -112,6 +112,8 @@ async function alertSupervisor(
       { user: ctx.services.pseudo(user?.id ?? '') },
       'emergency: no supervisor to alert',
     );
+    // Nobody should be left alone with an emergency: say so, so she calls someone herself.
+    ctx.say(ctx.t('screening.noSupervisor'));
     return;
   }
   const t = ctx.services.i18n.t(supervisor.lang);
