@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInvite } from '../src/accounts/invites.js';
 import { createTeam } from '../src/accounts/teams.js';
 import type { App } from '../src/app.js';
+import { DeliveryError } from '../src/channels/delivery-error.js';
 import { TelegramChannel } from '../src/channels/telegram/telegram-channel.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/logging/logger.js';
 import { addMentor, startTestBot } from './support/bots.js';
 import { FakeTelegram, type SentMessage } from './support/fake-telegram.js';
 import { makeTestApp } from './support/fakes.js';
+import { makeLoggedApp } from './support/logged-app.js';
 
 const TOKEN = '123:ABC';
 const STRANGER = 1001;
@@ -214,6 +216,126 @@ describe('the composition root with TELEGRAM_BOT_TOKEN', () => {
       expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
     } finally {
       await bot.stop();
+      await fake.close();
+    }
+  });
+});
+
+describe('Telegram refusing a send (she blocked the bot)', () => {
+  const BLOCKED = 918_273_645;
+  const ALERT = 'URGENT: client AB-12 has severe bleeding. Call her now.';
+
+  it('logs the method and code only, and send() rejects with a permanent DeliveryError', async () => {
+    const { app, logs } = await makeLoggedApp();
+    const fake = await FakeTelegram.start();
+    const channel = new TelegramChannel(app, { token: TOKEN, apiRoot: fake.apiRoot });
+    try {
+      app.delivery.register(channel);
+      await channel.start();
+      await addMentor(app, `telegram:${BLOCKED}`);
+      fake.refuseChat(BLOCKED);
+
+      const refused = await channel.send(String(BLOCKED), [{ type: 'text', text: ALERT }]).catch((e) => e);
+      expect(refused).toBeInstanceOf(DeliveryError);
+      expect(refused).toMatchObject({
+        channel: 'telegram',
+        method: 'sendMessage',
+        code: 403,
+        permanent: true,
+      });
+      expect(JSON.stringify(refused)).not.toContain('AB-12');
+
+      // A push (an alert to her) and a reply to her own message fail the same way, without a trace of either.
+      await app.delivery.deliver([{ userId: `mentor-${BLOCKED}`, message: { type: 'text', text: ALERT } }]);
+      fake.queueText(BLOCKED, '/menu');
+      const deadline = Date.now() + 2000;
+      while (!logs().includes('telegram update failed') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+
+      const log = logs();
+      const failures = log.split('\n').filter((l) => l.includes('telegram api call failed'));
+      expect(failures.length).toBeGreaterThanOrEqual(3);
+      for (const line of failures)
+        expect(JSON.parse(line)).toMatchObject({
+          channel: 'telegram',
+          method: 'sendMessage',
+          code: 403,
+          permanent: true,
+          chat: expect.any(String),
+        });
+      expect(log).toContain('telegram update failed');
+      for (const secret of ['AB-12', 'severe bleeding', 'Main menu', String(BLOCKED), 'blocked by the user'])
+        expect(log, secret).not.toContain(secret);
+      expect(fake.sentTo(BLOCKED)).toEqual([]);
+    } finally {
+      await channel.stop();
+      await app.close();
+      await fake.close();
+    }
+  });
+
+  it('counts "chat not found" as unreachable too, and another bad request as not', async () => {
+    const app = await makeTestApp();
+    const fake = await FakeTelegram.start();
+    const channel = new TelegramChannel(app, { token: TOKEN, apiRoot: fake.apiRoot });
+    try {
+      await channel.start();
+      fake.refuseChat(BLOCKED, 400, 'Bad Request: chat not found');
+      await expect(channel.send(String(BLOCKED), [{ type: 'text', text: 'hi' }])).rejects.toMatchObject({
+        code: 400,
+        permanent: true,
+      });
+      fake.refuseChat(BLOCKED, 400, 'Bad Request: message text is empty');
+      await expect(channel.send(String(BLOCKED), [{ type: 'text', text: 'hi' }])).rejects.toMatchObject({
+        code: 400,
+        permanent: false,
+      });
+    } finally {
+      await channel.stop();
+      await app.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('Telegram rendering within its limits', () => {
+  it('sends a long text in parts, a long caption after the file, and choices with long ids as a numbered menu', async () => {
+    const app = await makeTestApp();
+    const fake = await FakeTelegram.start();
+    const channel = new TelegramChannel(app, { token: TOKEN, apiRoot: fake.apiRoot });
+    try {
+      await channel.start();
+      const long = Array.from({ length: 5 }, (_, i) => `${`Paragraph ${i} `.repeat(80)}end.`).join('\n\n');
+      const longId = `q:${'x'.repeat(70)}`;
+      await channel.send(String(STRANGER), [
+        { type: 'text', text: long },
+        { type: 'document', path: new URL(import.meta.url).pathname, caption: 'c'.repeat(1500) },
+        {
+          type: 'choices',
+          text: 'Which one?',
+          choices: [
+            { id: longId, label: 'The first' },
+            { id: 'b', label: 'The second' },
+          ],
+          multiple: false,
+        },
+        { type: 'choices', text: 'Fine?', choices: [{ id: 'ok', label: 'Yes' }], multiple: false },
+      ]);
+      const sent = fake.sentTo(STRANGER);
+      const texts = sent.filter((m) => m.method === 'sendMessage');
+      expect(sent.every((m) => m.text.length <= 4096)).toBe(true);
+      const parts = texts.slice(0, 2).map((m) => m.text);
+      expect(parts.join('\n\n')).toBe(long); // cut at a paragraph break
+      const document = sent.find((m) => m.method === 'sendDocument');
+      expect(document?.text).toBe('');
+      expect(sent[sent.indexOf(document as SentMessage) + 1]?.text).toBe('c'.repeat(1500));
+      const menu = texts.find((m) => m.text.startsWith('Which one?'));
+      expect(menu?.text).toBe('Which one?\n\n1. The first\n2. The second');
+      expect(menu?.replyMarkup).toBeUndefined();
+      expect(buttons(texts.at(-1))).toEqual([{ text: 'Yes', data: 'ok' }]);
+    } finally {
+      await channel.stop();
+      await app.close();
       await fake.close();
     }
   });

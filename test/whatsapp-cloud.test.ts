@@ -310,15 +310,21 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
     await text(STRANGER, 'hello again');
     expect(fake.calls.map((c) => c.status)).toEqual([429, 200, 500, 500, 200]);
 
-    // Any other 4xx is final: one try, logged, nothing thrown.
+    // Any other 4xx is final: one try, logged with the method and code only, nothing thrown at Meta.
     const error = vi.spyOn(app.services.logger, 'error');
     fake.failNext(1, 400);
     const none = await text(STRANGER, 'and again');
     expect(none).toEqual([]);
     expect(fake.calls.map((c) => c.status)).toEqual([429, 200, 500, 500, 200, 400]);
     expect(error).toHaveBeenCalledWith(
-      expect.objectContaining({ err: expect.anything() }),
-      'whatsapp cloud failed',
+      {
+        channel: 'whatsapp-cloud',
+        method: 'sendMessage',
+        code: 1,
+        permanent: false,
+        chat: expect.any(String),
+      },
+      'whatsapp cloud api call failed',
     );
   });
 
@@ -513,5 +519,78 @@ describe('the composition root with WHATSAPP_CLOUD_* set', () => {
     const { loadConfig, ConfigError } = await import('../src/config/config.js');
     expect(() => loadConfig({ WHATSAPP_CLOUD_ACCESS_TOKEN: 'x' })).toThrow(ConfigError);
     expect(() => loadConfig({ WHATSAPP_CLOUD_ACCESS_TOKEN: 'x' })).toThrow(/WHATSAPP_CLOUD_APP_SECRET/);
+  });
+});
+
+describe('WhatsApp Cloud API refusing a recipient', () => {
+  it('logs the method and Meta’s code only, and send() rejects with a permanent DeliveryError', async () => {
+    const { makeLoggedApp } = await import('./support/logged-app.js');
+    const { DeliveryError } = await import('../src/channels/delivery-error.js');
+    const { app, logs } = await makeLoggedApp();
+    const fake = await FakeGraph.start();
+    const channel = new WhatsappCloudChannel(app, {
+      accessToken: fake.token,
+      phoneNumberId: PHONE_ID,
+      appSecret: SECRET,
+      verifyToken: VERIFY,
+      apiRoot: fake.apiRoot,
+      reminderTemplate: 'mentor_reminder',
+      retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    });
+    const GONE = '27719998887';
+    const ALERT = 'URGENT: client AB-12 has severe bleeding. Call her now.';
+    try {
+      app.delivery.register(channel);
+      await app.services.store.users.put({
+        id: 'supervisor-1',
+        role: 'supervisor',
+        name: 'Grace',
+        lang: 'en',
+        teamId: null,
+        active: true,
+        addresses: [`whatsapp-cloud:${GONE}`],
+        lastAddress: `whatsapp-cloud:${GONE}`,
+        createdAt: app.services.clock.now().toISOString(),
+        invitedBy: null,
+      });
+      fake.refuseRecipient(GONE, 131026);
+
+      const refused = await channel.send(GONE, [{ type: 'text', text: ALERT }]).catch((e) => e);
+      expect(refused).toBeInstanceOf(DeliveryError);
+      expect(refused).toMatchObject({
+        channel: 'whatsapp-cloud',
+        method: 'sendMessage',
+        code: 131026,
+        permanent: true,
+      });
+      expect(`${refused.message} ${JSON.stringify(refused)}`).not.toContain(GONE);
+
+      // Temporary trouble is not "unreachable": 500s until the retries run out.
+      fake.failNext(5, 500);
+      await expect(channel.send(GONE, [{ type: 'text', text: 'hi' }])).rejects.toMatchObject({
+        code: 1,
+        permanent: false,
+      });
+
+      await app.delivery.deliver([{ userId: 'supervisor-1', message: { type: 'text', text: ALERT } }]);
+      await channel.idle();
+      const log = logs();
+      const failures = log.split('\n').filter((l) => l.includes('whatsapp cloud api call failed'));
+      expect(failures.length).toBeGreaterThanOrEqual(3);
+      expect(JSON.parse(failures[0] ?? '{}')).toMatchObject({
+        channel: 'whatsapp-cloud',
+        method: 'sendMessage',
+        code: 131026,
+        permanent: true,
+        chat: expect.any(String),
+      });
+      expect(log).toContain('graph api call failed; trying again');
+      for (const secret of ['AB-12', 'severe bleeding', GONE, 'undeliverable', fake.token])
+        expect(log, secret).not.toContain(secret);
+    } finally {
+      await channel.idle();
+      await app.close();
+      await fake.close();
+    }
   });
 });

@@ -3,9 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInvite } from '../src/accounts/invites.js';
 import { createTeam } from '../src/accounts/teams.js';
 import type { App } from '../src/app.js';
+import { DeliveryError } from '../src/channels/delivery-error.js';
+import { choicesText } from '../src/channels/text/render.js';
 import { mountWhatsappQr } from '../src/channels/whatsapp-web/qr-route.js';
 import {
-  choicesText,
   DocumentTooLargeError,
   WhatsappWebChannel,
   type WhatsappWebOptions,
@@ -250,6 +251,7 @@ describe('whatsapp-web.js channel against a fake client', () => {
           { id: '_none', label: 'None of these' },
         ],
         multiple: true,
+        hint: 'Reply with the numbers, e.g. 1, 3',
       },
       { type: 'image', path: '/tmp/chart.png', caption: 'Your team this week' },
       { type: 'document', path: '/tmp/report.pdf' },
@@ -271,6 +273,46 @@ describe('whatsapp-web.js channel against a fake client', () => {
       options: { sendMediaAsDocument: true },
     });
     expect(sent).toHaveLength(5);
+  });
+
+  it('logs a failed send with its method and code only, and send() rejects with a DeliveryError', async () => {
+    const { makeLoggedApp } = await import('./support/logged-app.js');
+    const logged = await makeLoggedApp();
+    const quiet = app;
+    app = logged.app;
+    try {
+      channel = makeChannel();
+      await channel.start();
+      const client = factory.current;
+      const ALERT = 'URGENT: client AB-12 has severe bleeding.';
+      client.failingChats.set(
+        MENTOR,
+        new Error(`Evaluation failed: Error: wid error: invalid wid ${MENTOR}`),
+      );
+      client.failingChats.set(STRANGER, new Error(`Evaluation failed: TypeError: cannot read ${ALERT}`));
+      const unknown = await channel.send(MENTOR, [{ type: 'text', text: ALERT }]).catch((e) => e);
+      expect(unknown).toBeInstanceOf(DeliveryError);
+      expect(unknown).toMatchObject({ channel: 'whatsapp-web', code: 'invalid-recipient', permanent: true });
+      await expect(channel.send(STRANGER, [{ type: 'text', text: ALERT }])).rejects.toMatchObject({
+        method: 'sendMessage',
+        code: 'failed',
+        permanent: false,
+      });
+      const log = logged.logs();
+      expect(log).toContain('"method":"sendMessage"');
+      expect(log).toContain('"code":"invalid-recipient"');
+      for (const secret of [
+        'AB-12',
+        'bleeding',
+        MENTOR.split('@')[0] ?? MENTOR,
+        STRANGER.split('@')[0] ?? '',
+      ])
+        expect(log, secret).not.toContain(secret);
+    } finally {
+      await channel.stop();
+      await logged.app.close();
+      app = quiet;
+    }
   });
 
   it('delivers pushes for a user whose last channel is whatsapp-web', async () => {

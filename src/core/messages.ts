@@ -50,6 +50,9 @@ export type OutMessage =
       multiple: boolean;
       /** Labels start with their own number ("0 Not at all"): text channels must not number them again. */
       labelsNumbered?: true;
+      /** For several answers: how to type them ("type the numbers, e.g. 1, 3"), in the person's language. Text
+       * channels show it; channels with buttons may leave it out. */
+      hint?: string;
     }
   | { type: 'image'; path: string; caption?: string }
   | { type: 'document'; path: string; caption?: string };

@@ -42,6 +42,7 @@ export class FakeGraph {
   readonly calls: Call[] = [];
   private readonly media = new Map<string, { bytes: Uint8Array; mime: string }>();
   private readonly failures: Failure[] = [];
+  private readonly refusals = new Map<string, number>();
   private nextId = 1;
 
   private constructor(
@@ -68,6 +69,14 @@ export class FakeGraph {
   /** The next `times` calls (any endpoint) fail: 429 (with Retry-After if given), 500, or 400. */
   failNext(times: number, status: 400 | 429 | 500 = 429, retryAfter?: number): void {
     for (let i = 0; i < times; i++) this.failures.push({ status, retryAfter });
+  }
+
+  /**
+   * Every message to `to` from now on is refused with 400 and this Meta error code (default 131026: not on
+   * WhatsApp or undeliverable), with a message that quotes the number, as Meta's details sometimes do.
+   */
+  refuseRecipient(to: string, code = 131026): void {
+    this.refusals.set(to, code);
   }
 
   /** Media a person sent: served at GET /{id} and its download URL. */
@@ -133,6 +142,18 @@ export class FakeGraph {
       if (body.messaging_product !== 'whatsapp' || typeof body.to !== 'string') {
         record(400);
         return json(res, 400, { error: { message: 'bad message', code: 100 } });
+      }
+      const refusal = this.refusals.get(body.to);
+      if (refusal !== undefined) {
+        record(400);
+        return json(res, 400, {
+          error: {
+            message: `(#${refusal}) Message undeliverable to ${body.to}`,
+            type: 'OAuthException',
+            code: refusal,
+            error_data: { messaging_product: 'whatsapp', details: `Recipient ${body.to} cannot be reached` },
+          },
+        });
       }
       const id = `wamid.fake-${this.nextId++}`;
       this.sent.push({ to: body.to, type: String(body.type), body, id });

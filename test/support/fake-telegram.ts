@@ -63,6 +63,7 @@ export class FakeTelegram {
   private readonly pending: Update[] = [];
   private readonly polls = new Set<Poll>();
   private readonly failures = new Map<string, number>();
+  private readonly refusals = new Map<number, { code: number; description: string }>();
   private readonly waiters = new Set<() => void>();
   private nextUpdateId = 1;
   private nextMessageId = 1;
@@ -151,6 +152,14 @@ export class FakeTelegram {
     this.failures.set(method, (this.failures.get(method) ?? 0) + times);
   }
 
+  /**
+   * Every send to `chatId` from now on is refused, as Telegram does when she blocked the bot (the default) or
+   * the chat does not exist (400, 'Bad Request: chat not found').
+   */
+  refuseChat(chatId: number, code = 403, description = 'Forbidden: bot was blocked by the user'): void {
+    this.refusals.set(chatId, { code, description });
+  }
+
   // --- what the bot did ----------------------------------------------------------------------------
 
   sentTo(chatId: number): SentMessage[] {
@@ -237,8 +246,16 @@ export class FakeTelegram {
         return this.getUpdates(body.fields, res);
       case 'sendMessage':
       case 'sendPhoto':
-      case 'sendDocument':
+      case 'sendDocument': {
+        const refusal = this.refusals.get(Number(body.fields.chat_id));
+        if (refusal)
+          return reply(res, refusal.code, {
+            ok: false,
+            error_code: refusal.code,
+            description: refusal.description,
+          });
         return reply(res, 200, { ok: true, result: this.record(method, body) });
+      }
       default:
         return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
     }

@@ -43,6 +43,8 @@ export class FakeWwebClient extends EventEmitter<WwebEvents> implements WwebClie
   readonly sent: SentWweb[] = [];
   initializeCalls = 0;
   destroyed = false;
+  /** Chats whose sends fail with this error (whatsapp-web.js's errors quote what it was given). */
+  readonly failingChats = new Map<string, Error>();
 
   constructor(private readonly behaviour: InitBehaviour = 'resolve') {
     super();
@@ -65,6 +67,8 @@ export class FakeWwebClient extends EventEmitter<WwebEvents> implements WwebClie
     options?: WwebSendOptions,
   ): Promise<unknown> {
     if (this.destroyed) throw new Error('Protocol error: Target closed');
+    const failure = this.failingChats.get(chatId);
+    if (failure) throw failure;
     this.sent.push({
       chatId,
       text: typeof content === 'string' ? content : null,

@@ -6,6 +6,8 @@ import type { App } from '../../app.js';
 import { assertNever } from '../../core/assert-never.js';
 import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
+import { CLI_LIMITS } from '../text/limits.js';
+import { type ChoicesMessage, renderText } from '../text/render.js';
 
 const inputLine = z.union([
   z.object({ from: z.string().min(1).max(100), text: z.string() }),
@@ -102,30 +104,27 @@ export class CliChat implements ChannelSender {
 
   private print(to: string, message: OutMessage, pushed: boolean): void {
     if (this.json) {
-      this.write(JSON.stringify({ to, ...message }));
+      // The format in shared docs/interfaces.md: the hint is for people reading a menu, not for scripts.
+      this.write(JSON.stringify({ to, ...(message.type === 'choices' ? withoutHint(message) : message) }));
       return;
     }
     const prefix = pushed ? `[to ${to}] ` : '';
-    switch (message.type) {
-      case 'text':
-        this.write(`${prefix}${message.text}`);
-        break;
-      case 'choices':
-        this.write(`${prefix}${message.text}`);
-        message.choices.forEach((c, i) => {
-          this.write(message.labelsNumbered ? `  - ${c.label}` : `  ${i + 1}. ${c.label}`);
-        });
-        if (message.multiple) this.write('  (several answers: type the numbers, e.g. 1, 3)');
-        break;
-      case 'image':
-      case 'document':
-        this.write(
-          `${prefix}[${message.type}] ${message.path}${message.caption ? ` - ${message.caption}` : ''}`,
-        );
-        break;
-      default:
-        assertNever(message);
+    for (const part of renderText([message], CLI_LIMITS)) {
+      switch (part.kind) {
+        case 'text':
+          this.write(`${prefix}${part.text}`);
+          break;
+        case 'media':
+          this.write(`${prefix}[${part.type}] ${part.path}${part.caption ? ` - ${part.caption}` : ''}`);
+          break;
+        default:
+          assertNever(part);
+      }
     }
     this.write('');
   }
+}
+
+function withoutHint({ hint: _hint, ...rest }: ChoicesMessage): Omit<ChoicesMessage, 'hint'> {
+  return rest;
 }

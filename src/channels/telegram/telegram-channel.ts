@@ -6,6 +6,8 @@ import type { Hono } from 'hono';
 import type { App } from '../../app.js';
 import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
+import { failureFields } from '../delivery-error.js';
+import { attemptFailures, deliveryErrors, safeTelegramError } from './telegram-failures.js';
 import { payloadOf } from './telegram-inbound.js';
 import { renderTelegram } from './telegram-render.js';
 
@@ -36,7 +38,27 @@ export class TelegramChannel implements ChannelSender {
     private readonly options: TelegramOptions,
   ) {
     this.bot = new Bot(options.token, { botInfo: options.botInfo, client: { apiRoot: options.apiRoot } });
+    const { logger, pseudo } = app.services;
+    // Failed calls are logged as {channel, method, code} (and a pseudonymised chat), never with their payload:
+    // each refused attempt at debug level, and a call that still fails after auto-retry as a warning, thrown
+    // as a DeliveryError.
+    this.bot.api.config.use(
+      attemptFailures((method, code) =>
+        logger.debug({ channel: this.name, method, code }, 'telegram api attempt refused'),
+      ),
+    );
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+    this.bot.api.config.use(
+      deliveryErrors(({ failure, chatId }) =>
+        logger.warn(
+          {
+            ...failureFields(failure),
+            ...(chatId === undefined ? {} : { chat: pseudo(`${this.name}:${chatId}`) }),
+          },
+          'telegram api call failed',
+        ),
+      ),
+    );
     this.bot.use(async (_ctx, next) => {
       const work = next();
       this.inFlight.add(work);
@@ -52,8 +74,8 @@ export class TelegramChannel implements ChannelSender {
     this.bot.on('message', (ctx) => this.onMessage(ctx));
     this.bot.on('callback_query:data', (ctx) => this.onCallback(ctx));
     this.bot.catch((error) => {
-      app.services.logger.error(
-        { err: error.error, update: error.ctx.update.update_id },
+      logger.error(
+        { ...safeTelegramError(error.error), update: error.ctx.update.update_id },
         'telegram update failed',
       );
     });
@@ -79,7 +101,7 @@ export class TelegramChannel implements ChannelSender {
       // A revoked token (401) or a second bot polling the same token (409) ends polling: say so, keep the rest up.
       this.runner.task()?.catch((error: unknown) => {
         logger.fatal(
-          { err: error },
+          safeTelegramError(error),
           'telegram polling stopped; check TELEGRAM_BOT_TOKEN and that no other bot uses it',
         );
       });
@@ -92,7 +114,7 @@ export class TelegramChannel implements ChannelSender {
         { command: 'language', description: 'Change language' },
         { command: 'cancel', description: 'Stop what you are doing' },
       ])
-      .catch((error) => logger.warn({ err: error }, 'could not set telegram commands'));
+      .catch((error) => logger.warn(safeTelegramError(error), 'could not set telegram commands'));
   }
 
   /** Stops receiving; resolves once the updates already fetched are handled and their replies sent. */
@@ -102,6 +124,7 @@ export class TelegramChannel implements ChannelSender {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Sends in order; rejects with a DeliveryError (already logged, safely) at the first call that fails. */
   async send(ref: string, messages: OutMessage[]): Promise<void> {
     await renderTelegram(this.bot.api, ref, messages);
   }

@@ -1,3 +1,6 @@
+import type { Logger } from '../../logging/logger.js';
+import { DeliveryError } from '../delivery-error.js';
+
 /**
  * A small client for the parts of Meta's Graph API the WhatsApp Cloud channel uses: sending messages, uploading
  * media, and fetching media people send. Rate limits (429) and server errors (5xx) are retried with backoff,
@@ -21,16 +24,38 @@ export interface GraphClientOptions {
   retry?: RetryOptions;
   /** Per request. Default 30 s. */
   timeoutMs?: number;
+  /** Where attempts tried again are logged ({channel, method, code, status}: never a body, number or text). */
+  logger?: Logger;
 }
 
-/** A Graph API request that failed for good. Carries Meta's error code, never the request body. */
-export class GraphApiError extends Error {
+/** The client's calls, as they appear in logs and errors. */
+export type GraphMethod = 'sendMessage' | 'uploadMedia' | 'mediaInfo' | 'downloadMedia';
+
+/**
+ * Meta's error codes that mean the recipient cannot be reached: not on WhatsApp or undeliverable (131026),
+ * more than 24 hours since she wrote (131047), not in the test number's allowed list (131030), the bot's own
+ * number (131021), she stopped marketing messages (131050).
+ */
+const UNREACHABLE = new Set([131026, 131047, 131030, 131021, 131050]);
+
+/**
+ * A Graph API request that failed for good. Carries the method, Meta's error code (the HTTP status when Meta
+ * gave none) and the status; never the request body nor Meta's message (which may quote it).
+ */
+export class GraphApiError extends DeliveryError {
   constructor(
+    method: GraphMethod,
     readonly status: number,
-    readonly code: number | undefined,
-    message: string,
+    readonly graphCode: number | undefined,
   ) {
-    super(message);
+    const code = graphCode ?? status;
+    super(
+      'whatsapp-cloud',
+      method,
+      code,
+      UNREACHABLE.has(code),
+      `graph api ${method} failed: ${status} (code ${code})`,
+    );
     this.name = 'GraphApiError';
   }
 }
@@ -72,7 +97,7 @@ export class GraphClient {
 
   /** POST /{phone-number-id}/messages; `message` is everything but messaging_product and to. Returns its id. */
   async sendMessage(to: string, message: Record<string, unknown>): Promise<string | undefined> {
-    const response = await this.request(`/${this.options.phoneNumberId}/messages`, () => ({
+    const response = await this.request('sendMessage', `/${this.options.phoneNumberId}/messages`, () => ({
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
@@ -83,7 +108,7 @@ export class GraphClient {
 
   /** POST /{phone-number-id}/media (multipart); returns the media id to send it by. */
   async uploadMedia(data: Uint8Array, mime: string, filename: string): Promise<string> {
-    const response = await this.request(`/${this.options.phoneNumberId}/media`, () => {
+    const response = await this.request('uploadMedia', `/${this.options.phoneNumberId}/media`, () => {
       // A new FormData per try: a body stream is used up by the first one.
       const form = new FormData();
       form.append('messaging_product', 'whatsapp');
@@ -92,16 +117,17 @@ export class GraphClient {
       return { method: 'POST', body: form };
     });
     const body = (await response.json().catch(() => ({}))) as { id?: unknown };
-    if (typeof body.id !== 'string') throw new GraphApiError(response.status, undefined, 'upload gave no id');
+    if (typeof body.id !== 'string') throw new GraphApiError('uploadMedia', response.status, undefined);
     return body.id;
   }
 
   /** GET /{media-id}: where to download media someone sent, and what it is. */
   async mediaInfo(mediaId: string): Promise<MediaInfo> {
-    const response = await this.request(`/${encodeURIComponent(mediaId)}`, () => ({ method: 'GET' }));
+    const response = await this.request('mediaInfo', `/${encodeURIComponent(mediaId)}`, () => ({
+      method: 'GET',
+    }));
     const body = (await response.json().catch(() => ({}))) as Partial<MediaInfo>;
-    if (typeof body.url !== 'string')
-      throw new GraphApiError(response.status, undefined, 'media gave no url');
+    if (typeof body.url !== 'string') throw new GraphApiError('mediaInfo', response.status, undefined);
     return { url: body.url, mime_type: body.mime_type, file_size: body.file_size };
   }
 
@@ -109,7 +135,7 @@ export class GraphClient {
   async downloadMedia(mediaId: string, limit = DEFAULT_MEDIA_LIMIT): Promise<Uint8Array> {
     const info = await this.mediaInfo(mediaId);
     if (typeof info.file_size === 'number' && info.file_size > limit) throw new MediaTooLargeError(limit);
-    const response = await this.request(info.url, () => ({ method: 'GET' }));
+    const response = await this.request('downloadMedia', info.url, () => ({ method: 'GET' }));
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared > limit) {
       await response.body?.cancel();
@@ -138,7 +164,7 @@ export class GraphClient {
   }
 
   /** One call with retries. `init` is called per try; `path` is under apiRoot unless it is a full URL. */
-  private async request(path: string, init: () => RequestInit): Promise<Response> {
+  private async request(method: GraphMethod, path: string, init: () => RequestInit): Promise<Response> {
     const url = /^https?:\/\//.test(path) ? path : `${this.root}${path}`;
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.attempts;
@@ -152,12 +178,16 @@ export class GraphClient {
         });
       } catch (error) {
         // The network or a timeout: Graph may never have seen it, so it is worth another try.
-        if (last) throw error;
+        const code = (error as { name?: unknown } | null)?.name === 'TimeoutError' ? 'timeout' : 'network';
+        if (last) throw new DeliveryError('whatsapp-cloud', method, code, false);
+        this.retrying(method, code, undefined, attempt);
         await sleep(this.backoff(attempt));
         continue;
       }
       if (response.ok) return response;
-      if (!retryable(response.status) || last) throw await this.errorOf(response);
+      // Failed for good: the caller logs it (with its own context) from the GraphApiError's safe fields.
+      if (!retryable(response.status) || last) throw await this.errorOf(method, response);
+      this.retrying(method, response.status, response.status, attempt);
       const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
       await response.body?.cancel();
       await sleep(
@@ -177,12 +207,21 @@ export class GraphClient {
     return Math.min(this.maxDelayMs, exponential / 2 + Math.random() * (exponential / 2));
   }
 
-  private async errorOf(response: Response): Promise<GraphApiError> {
-    const body = (await response.json().catch(() => ({}))) as {
-      error?: { message?: unknown; code?: unknown };
-    };
+  private async errorOf(method: GraphMethod, response: Response): Promise<GraphApiError> {
+    const body = (await response.json().catch(() => ({}))) as { error?: { code?: unknown } };
     const code = typeof body.error?.code === 'number' ? body.error.code : undefined;
-    const message = typeof body.error?.message === 'string' ? body.error.message : response.statusText;
-    return new GraphApiError(response.status, code, `graph api ${response.status}: ${message}`);
+    return new GraphApiError(method, response.status, code);
+  }
+
+  private retrying(
+    method: GraphMethod,
+    code: string | number,
+    status: number | undefined,
+    attempt: number,
+  ): void {
+    this.options.logger?.warn(
+      { channel: 'whatsapp-cloud', method, code, status, attempt },
+      'graph api call failed; trying again',
+    );
   }
 }

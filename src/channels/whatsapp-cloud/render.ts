@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
 import { assertNever } from '../../core/assert-never.js';
 import type { Choice, OutMessage } from '../../core/messages.js';
-import { splitText } from '../telegram/telegram-render.js';
+import { type ChoicesMessage, renderChoices as numberedText } from '../text/render.js';
+import { splitText } from '../text/split.js';
 
 /** Meta's limits for Cloud API messages (characters). */
 export const WA_LIMITS = {
@@ -34,13 +35,6 @@ export type WaPart =
       caption?: string;
     };
 
-export interface RenderOptions {
-  /** Added under a list of several answers: a list has no multi-select, so say how to give several at once. */
-  multipleHint?: string;
-}
-
-export const DEFAULT_MULTIPLE_HINT = 'You can also reply with the numbers, e.g. 1, 3';
-
 /** Cuts to at most `max` UTF-16 units (what Meta counts, at worst), never inside a surrogate pair, with "…". */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -61,7 +55,7 @@ const textMessage = (body: string): GraphMessage => ({ type: 'text', text: { bod
 function splitBody(text: string, limit: number): { ahead: GraphMessage[]; body: string } {
   const parts = splitText(text, limit);
   const body = parts.at(-1) ?? '';
-  const rest = text.slice(0, text.length - body.length).trimEnd();
+  const rest = text.slice(0, Math.max(0, text.lastIndexOf(body))).trimEnd();
   const ahead = rest === '' ? [] : splitText(rest, WA_LIMITS.text).map(textMessage);
   return { ahead, body: body === '' ? '…' : body };
 }
@@ -72,7 +66,8 @@ const fits = (choices: Choice[]) =>
   choices.every((c) => c.label.trim() !== '' && c.label.length <= WA_LIMITS.buttonTitle) &&
   choices.every((c) => c.id.length <= WA_LIMITS.buttonId);
 
-function renderChoices(text: string, choices: Choice[], multiple: boolean, options: RenderOptions): WaPart[] {
+function renderChoices(message: ChoicesMessage): WaPart[] {
+  const { text, choices, multiple } = message;
   if (!multiple && fits(choices)) {
     const { ahead, body } = splitBody(text, WA_LIMITS.body);
     return [
@@ -90,24 +85,27 @@ function renderChoices(text: string, choices: Choice[], multiple: boolean, optio
     ].map((message) => ({ kind: 'message', message }));
   }
   if (choices.length === 0 || choices.some((c) => c.id.length > WA_LIMITS.rowId)) {
-    // Nothing a list can carry: a numbered text, answered by typing the number (every channel accepts that).
-    const lines = choices.map((c, i) => `${i + 1}. ${c.label}`);
-    const all = [text, ...lines].join('\n');
-    return splitText(all, WA_LIMITS.text).map((part) => ({ kind: 'message', message: textMessage(part) }));
+    // Nothing a list can carry: the shared numbered menu, answered by typing the number (every channel takes it).
+    return numberedText(message, WA_LIMITS.text).map((part) => ({
+      kind: 'message',
+      message: textMessage(part),
+    }));
   }
-  return renderLists(text, choices, multiple, options);
+  return renderLists(message);
 }
 
 /**
  * A list per 10 choices ("1/2", "2/2" in the body when there are several). For several answers the rows are
- * numbered and a hint says the numbers can be typed: tapping rows one at a time and then "Done" works too.
+ * numbered (unless the labels carry their own numbers) and the engine's hint says the numbers can be typed:
+ * tapping rows one at a time and then "Done" works too.
  */
-function renderLists(text: string, choices: Choice[], multiple: boolean, options: RenderOptions): WaPart[] {
+function renderLists(message: ChoicesMessage): WaPart[] {
+  const { text, choices, multiple } = message;
   const chunks: Choice[][] = [];
   for (let i = 0; i < choices.length; i += WA_LIMITS.listRows)
     chunks.push(choices.slice(i, i + WA_LIMITS.listRows));
   const count = chunks.length;
-  const hint = multiple ? `\n\n${options.multipleHint ?? DEFAULT_MULTIPLE_HINT}` : '';
+  const hint = multiple && message.hint ? `\n\n${message.hint}` : '';
   const firstSuffix = `${hint}${count > 1 ? `\n(1/${count})` : ''}`;
   const { ahead, body: firstBody } = splitBody(text, WA_LIMITS.body - firstSuffix.length);
   // Later lists repeat the question (the last line of the text, usually) so each stands on its own.
@@ -124,7 +122,7 @@ function renderLists(text: string, choices: Choice[], multiple: boolean, options
     const first = position + 1;
     const rows = chunk.map((choice) => {
       position++;
-      const label = multiple ? `${position}. ${choice.label}` : choice.label;
+      const label = multiple && !message.labelsNumbered ? `${position}. ${choice.label}` : choice.label;
       const title = clip(label.trim() === '' ? String(position) : label, WA_LIMITS.rowTitle);
       return title === label
         ? { id: choice.id, title }
@@ -175,7 +173,7 @@ function renderMedia(type: 'image' | 'document', path: string, caption: string |
 }
 
 /** Neutral outputs -> Cloud API messages, each within Meta's limits. */
-export function renderWhatsapp(messages: OutMessage[], options: RenderOptions = {}): WaPart[] {
+export function renderWhatsapp(messages: OutMessage[]): WaPart[] {
   const parts: WaPart[] = [];
   for (const message of messages) {
     switch (message.type) {
@@ -184,7 +182,7 @@ export function renderWhatsapp(messages: OutMessage[], options: RenderOptions = 
           parts.push({ kind: 'message', message: textMessage(part) });
         break;
       case 'choices':
-        parts.push(...renderChoices(message.text, message.choices, message.multiple, options));
+        parts.push(...renderChoices(message));
         break;
       case 'image':
       case 'document':

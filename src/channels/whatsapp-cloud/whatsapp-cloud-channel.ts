@@ -2,12 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { isLang } from '../../accounts/types.js';
 import type { App } from '../../app.js';
 import { KeyedQueue } from '../../core/keyed-queue.js';
 import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { AuditRecord } from '../../store/port.js';
 import type { ChannelSender } from '../delivery.js';
+import { DeliveryError, failureFields, isDeliveryError } from '../delivery-error.js';
 import { DEFAULT_MEDIA_LIMIT, GraphClient, type RetryOptions } from './graph-client.js';
 import { parseWebhook, type WaMessage, type WaStatus } from './payload.js';
 import { mediaMessage, renderWhatsapp, templateText, textOf } from './render.js';
@@ -68,12 +68,15 @@ export class WhatsappCloudChannel implements ChannelSender {
   /** When each chat last wrote (ms), for the 24-hour window. */
   private readonly lastInbound = new Map<string, number>();
   private readonly statuses = new Map<string, DeliveryStatus>();
+  /** Failures already logged where they happened, so the boundary does not log them again. */
+  private readonly reported = new WeakSet<Error>();
 
   constructor(
     private readonly app: App,
     private readonly options: WhatsappCloudOptions,
   ) {
     this.graph = new GraphClient({
+      logger: app.services.logger,
       accessToken: options.accessToken,
       apiRoot: options.apiRoot,
       phoneNumberId: options.phoneNumberId,
@@ -135,34 +138,41 @@ export class WhatsappCloudChannel implements ChannelSender {
   /**
    * Messages the bot starts (reminders, alerts). Within 24 hours of her last message they go as they are;
    * outside it only an approved template may be sent, so they go as the reminder template, or, without one,
-   * are dropped with a warning. Never throws: failures are logged.
+   * are not sent (a warning). Rejects with a DeliveryError when they could not all be sent (logged, safely).
    */
   async send(ref: string, messages: OutMessage[]): Promise<void> {
-    await this.track(
-      (async () => {
-        if (await this.windowOpen(ref)) return this.deliver(ref, messages);
-        const { reminderTemplate } = this.options;
-        const { logger, pseudo } = this.app.services;
-        if (!reminderTemplate) {
-          logger.warn(
-            { to: pseudo(`${this.name}:${ref}`), count: messages.length },
-            'whatsapp: outside the 24-hour window and no WHATSAPP_CLOUD_REMINDER_TEMPLATE; message not sent',
-          );
-          return;
-        }
-        await this.graph.sendMessage(ref, {
-          type: 'template',
-          template: {
-            name: reminderTemplate,
-            language: { code: this.options.templateLanguage ?? 'en' },
-            components: [
-              { type: 'body', parameters: [{ type: 'text', text: templateText(messages.map(textOf)) }] },
-            ],
-          },
-        });
-      })(),
-      ref,
-    );
+    const work = this.sendNow(ref, messages);
+    await this.track(work, ref);
+    try {
+      await work;
+    } catch (error) {
+      throw isDeliveryError(error) ? error : new DeliveryError(this.name, 'send', 'internal', false);
+    }
+  }
+
+  private async sendNow(ref: string, messages: OutMessage[]): Promise<void> {
+    if (await this.windowOpen(ref)) return this.deliver(ref, messages);
+    const { reminderTemplate } = this.options;
+    if (!reminderTemplate) {
+      const { logger, pseudo } = this.app.services;
+      logger.warn(
+        { to: pseudo(`${this.name}:${ref}`), count: messages.length },
+        'whatsapp: outside the 24-hour window and no WHATSAPP_CLOUD_REMINDER_TEMPLATE; message not sent',
+      );
+      const error = new DeliveryError(this.name, 'sendMessage', 'outside-window', true);
+      this.reported.add(error);
+      throw error;
+    }
+    await this.graph.sendMessage(ref, {
+      type: 'template',
+      template: {
+        name: reminderTemplate,
+        language: { code: this.options.templateLanguage ?? 'en' },
+        components: [
+          { type: 'body', parameters: [{ type: 'text', text: templateText(messages.map(textOf)) }] },
+        ],
+      },
+    });
   }
 
   // --- inbound ------------------------------------------------------------------------------------
@@ -292,7 +302,8 @@ export class WhatsappCloudChannel implements ChannelSender {
     if (last === undefined) {
       // After a restart: the engine stamps a chat's session each time it handles a message from it.
       const session = await this.app.services.store.sessions.get(`${this.name}:${ref}`);
-      last = session ? Date.parse(session.updatedAt) : undefined;
+      const at = (session as { updatedAt?: unknown } | undefined)?.updatedAt;
+      last = typeof at === 'string' ? Date.parse(at) : undefined;
     }
     return last !== undefined && now - last < SERVICE_WINDOW_MS;
   }
@@ -300,35 +311,40 @@ export class WhatsappCloudChannel implements ChannelSender {
   /** Sends in order; stops at the first message Graph refuses for good (the rest would not make sense). */
   private async deliver(ref: string, messages: OutMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const parts = renderWhatsapp(messages, { multipleHint: await this.multipleHint(ref, messages) });
+    const parts = renderWhatsapp(messages);
     for (const part of parts) {
       if (part.kind === 'message') {
         await this.graph.sendMessage(ref, part.message);
         continue;
       }
-      const id = await this.graph.uploadMedia(await readFile(part.path), part.mime, part.filename);
+      const data = await readFile(part.path).catch((error: unknown) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        throw new DeliveryError(
+          this.name,
+          'uploadMedia',
+          typeof code === 'string' ? code : 'unreadable',
+          false,
+        );
+      });
+      const id = await this.graph.uploadMedia(data, part.mime, part.filename);
       await this.graph.sendMessage(ref, mediaMessage(part, id));
     }
   }
 
-  /** How to answer several at once, in her language (only looked up when a question needs it). */
-  private async multipleHint(ref: string, messages: OutMessage[]): Promise<string | undefined> {
-    if (!messages.some((m) => m.type === 'choices' && m.multiple)) return undefined;
-    const { store, i18n } = this.app.services;
-    const user = await store.users.byAddress(`${this.name}:${ref}`);
-    return i18n.t(user && isLang(user.lang) ? user.lang : 'en')('input.pickSeveral');
-  }
-
-  /** The one error boundary: whatever fails is logged (pseudonymised), never thrown at Meta or the caller. */
+  /**
+   * The one error boundary: whatever fails is logged (pseudonymised), never thrown at Meta. A failed API call
+   * as {channel, method, code, chat}, nothing of the message or the number.
+   */
   private track(work: Promise<unknown>, ref?: string): Promise<void> {
     const guarded = work.then(
       () => undefined,
       (error: unknown) => {
+        if (isDeliveryError(error) && this.reported.has(error)) return;
         const { logger, pseudo } = this.app.services;
-        logger.error(
-          { err: error, chat: ref ? pseudo(`${this.name}:${ref}`) : undefined },
-          'whatsapp cloud failed',
-        );
+        const chat = ref ? pseudo(`${this.name}:${ref}`) : undefined;
+        if (isDeliveryError(error))
+          logger.error({ ...failureFields(error), chat }, 'whatsapp cloud api call failed');
+        else logger.error({ err: error, chat }, 'whatsapp cloud failed');
       },
     );
     this.inFlight.add(guarded);

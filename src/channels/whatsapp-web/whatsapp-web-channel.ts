@@ -4,11 +4,13 @@ import { assertNever } from '../../core/assert-never.js';
 import { KeyedQueue } from '../../core/keyed-queue.js';
 import type { InboundPayload, OutMessage, UnsupportedKind } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
-import { splitText } from '../telegram/telegram-render.js';
+import { DeliveryError, failureFields, isDeliveryError } from '../delivery-error.js';
+import { WHATSAPP_LIMITS } from '../text/limits.js';
+import { renderText } from '../text/render.js';
 import type { WwebClient, WwebMessage } from './wweb-client.js';
 
 /** The longest text sent as one message (WhatsApp's own limit is higher; the Cloud API's is 4096). */
-export const WHATSAPP_TEXT_LIMIT = 4096;
+export const WHATSAPP_TEXT_LIMIT = WHATSAPP_LIMITS.text;
 export const DEFAULT_INIT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
@@ -91,20 +93,25 @@ export function payloadOf(msg: WwebMessage, maxDocumentBytes: number): InboundPa
   return what ? { kind: 'unsupported', what } : null;
 }
 
-const MULTIPLE_HINT = 'Reply with the numbers, e.g. 1, 3';
+/** Errors whatsapp-web.js gives for a recipient WhatsApp does not know: sending again will not help. */
+const UNKNOWN_RECIPIENT = /invalid wid|no lid for user|not a valid whatsapp user/i;
+/** Errors of a browser or page that went away: the client is reconnecting. */
+const GONE = /target closed|session closed|protocol error|execution context was destroyed|detached/i;
 
-/**
- * Choices as a numbered text menu (WhatsApp Web has no buttons that work for bots): "1. label" per line; the
- * engine accepts the number, the label or, for several answers, "1, 3". Where the labels carry their own
- * numbers (a scored questionnaire: "0 Not at all"), those are what the engine matches, so they are not
- * numbered again.
- */
-export function choicesText(message: Extract<OutMessage, { type: 'choices' }>): string {
-  const { choices } = message;
-  const lines = choices.map((c, i) => (message.labelsNumbered ? c.label : `${i + 1}. ${c.label}`));
-  const parts = [message.text, lines.join('\n')];
-  if (message.multiple) parts.push(MULTIPLE_HINT);
-  return parts.filter((p) => p !== '').join('\n\n');
+/** A failed whatsapp-web.js call as a DeliveryError: only a code, nothing of the error's text. */
+export function wwebFailure(method: string, error: unknown): DeliveryError {
+  if (isDeliveryError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (UNKNOWN_RECIPIENT.test(message))
+    return new DeliveryError('whatsapp-web', method, 'invalid-recipient', true);
+  if (GONE.test(message)) return new DeliveryError('whatsapp-web', method, 'not-connected', false);
+  const code = (error as { code?: unknown } | null)?.code;
+  return new DeliveryError(
+    'whatsapp-web',
+    method,
+    typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'failed',
+    false,
+  );
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -183,38 +190,48 @@ export class WhatsappWebChannel implements ChannelSender {
     await this.connecting?.catch(() => undefined);
   }
 
+  /** Sends in order; rejects with a DeliveryError (and logs it, pseudonymised) at the first that fails. */
   async send(ref: string, messages: OutMessage[]): Promise<void> {
-    for (const message of messages) {
-      switch (message.type) {
+    for (const part of renderText(messages, WHATSAPP_LIMITS)) {
+      switch (part.kind) {
         case 'text':
-          for (const part of splitText(message.text, WHATSAPP_TEXT_LIMIT)) await this.sendRaw(ref, part);
+          await this.call(ref, (client) => client.sendMessage(ref, part.text));
           break;
-        case 'choices':
-          for (const part of splitText(choicesText(message), WHATSAPP_TEXT_LIMIT))
-            await this.sendRaw(ref, part);
+        case 'media':
+          await this.call(ref, (client) =>
+            client.sendMessage(ref, client.mediaFromFile(part.path), {
+              caption: part.caption,
+              sendMediaAsDocument: part.type === 'document',
+            }),
+          );
           break;
-        case 'image':
-        case 'document': {
-          const client = this.requireClient();
-          await client.sendMessage(ref, client.mediaFromFile(message.path), {
-            caption: message.caption,
-            sendMediaAsDocument: message.type === 'document',
-          });
-          break;
-        }
         default:
-          return assertNever(message);
+          return assertNever(part);
       }
     }
   }
 
-  private async sendRaw(ref: string, text: string): Promise<void> {
-    await this.requireClient().sendMessage(ref, text);
-  }
-
-  private requireClient(): WwebClient {
-    if (!this.client) throw new Error('whatsapp-web is not connected (reconnecting or stopped)');
-    return this.client;
+  /** One sendMessage call; a failure is logged as {channel, method, code, chat} and thrown as a DeliveryError. */
+  private async call(ref: string, send: (client: WwebClient) => Promise<unknown>): Promise<void> {
+    try {
+      if (!this.client)
+        throw new DeliveryError(
+          this.name,
+          'sendMessage',
+          'not-connected',
+          false,
+          'whatsapp-web is not connected (reconnecting or stopped)',
+        );
+      await send(this.client);
+    } catch (error) {
+      const failure = wwebFailure('sendMessage', error);
+      const { logger, pseudo } = this.app.services;
+      logger.warn(
+        { ...failureFields(failure), chat: pseudo(`${this.name}:${ref}`) },
+        'whatsapp-web api call failed',
+      );
+      throw failure;
+    }
   }
 
   private connect(): Promise<void> {
@@ -358,7 +375,10 @@ export class WhatsappWebChannel implements ChannelSender {
         .run(chat, () => this.handle(chat, messageId, payload))
         .catch((error: unknown) => {
           logger.error(
-            { err: error, chat: pseudo(`${this.name}:${chat}`) },
+            {
+              ...(isDeliveryError(error) ? failureFields(error) : { err: error }),
+              chat: pseudo(`${this.name}:${chat}`),
+            },
             'whatsapp-web message handling failed',
           );
         });
