@@ -12,7 +12,8 @@ const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...process.env }),
   logger: silentLogger(),
 });
 const appReadyMs = performance.now();
-await (await app.services.search()).search('how does TB spread?', 'en');
+await app.services.search.ready();
+await app.services.search.search('how does TB spread?', 'en');
 const searchReadyMs = performance.now();
 const memory = process.memoryUsage();
 await app.close();

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Delivery } from './channels/delivery.js';
 import { ClientRecords } from './clients/records.js';
 import type { Config } from './config/config.js';
-import { Catalog, ContentInvalidError } from './content/catalog.js';
+import { ContentInvalidError } from './content/catalog.js';
+import { LiveContent } from './content/live-content.js';
 import { loadContent } from './content/load-content.js';
 import { formatError } from './content/yaml-file.js';
 import { type Clock, type Ids, randomIds, systemClock } from './core/clock.js';
@@ -15,14 +16,15 @@ import { loadLogSecret } from './logging/log-secret.js';
 import { createLogger, type Logger, pseudonymiser } from './logging/logger.js';
 import { contentDir, localesDir } from './paths.js';
 import type { Embedder } from './search/embedder.js';
-import { createTransformersEmbedder } from './search/model/transformers-embedder.js';
-import { SearchEngine } from './search/search-engine.js';
+import { createWorkerEmbedder } from './search/model/worker-embedder.js';
+import { SearchService } from './search/search-service.js';
 import { LowdbStore } from './store/lowdb/lowdb-store.js';
-import { countriesFrom } from './teams/countries.js';
 
 export interface AppOptions {
-  /** The embedder for search (tests may share one); default: the transformers.js one of EMBEDDING_MODEL. */
+  /** The embedder for search (tests may share one); default: EMBEDDING_MODEL in worker threads. */
   embedder?: () => Promise<Embedder>;
+  /** Each question waits for the passage vectors instead of answering from keywords meanwhile (tests). */
+  searchWaitsForVectors?: boolean;
   /** The content folder (tests may point at a fixture). */
   contentDir?: string;
   clock?: Clock;
@@ -56,10 +58,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     const loaded = await loadContent(options.contentDir ?? contentDir);
     if (loaded.errors.length > 0) throw new ContentInvalidError(loaded.errors.map(formatError));
-    const catalog = new Catalog(loaded.content);
     const cacheDir = config.CACHE_DIR ?? join(config.DATA_DIR, 'cache');
-    let search: Promise<SearchEngine> | null = null;
-    let built: SearchEngine | null = null;
+    const search = new SearchService({
+      embedder: options.embedder ?? (() => createWorkerEmbedder({ model: config.EMBEDDING_MODEL, cacheDir })),
+      cacheDir,
+      logger,
+      waitForVectors: options.searchWaitsForVectors,
+    });
+    const content = LiveContent.create(loaded.content, { search, logger, clock: options.clock });
     const records = new ClientRecords(store);
     const services: Services = {
       store,
@@ -68,23 +74,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       i18n: await createTranslations(localesDir),
       logger,
       pseudo: pseudonymiser(await loadLogSecret(config.DATA_DIR)),
-      countries: countriesFrom(loaded.content.countries),
-      catalog,
-      records: () => records,
-      search: () => {
-        search ??= (async () => {
-          const embedder = options.embedder
-            ? await options.embedder()
-            : await createTransformersEmbedder({ model: config.EMBEDDING_MODEL, cacheDir });
-          built = await SearchEngine.build({ catalog, embedder, cacheDir, logger });
-          return built;
-        })();
-        // A failed build (e.g. a bad EMBEDDING_MODEL) is retried on the next question, not cached forever.
-        search.catch(() => {
-          search = null;
-        });
-        return search;
+      content,
+      get countries() {
+        return content.current().countries;
       },
+      get catalog() {
+        return content.current().catalog;
+      },
+      records: () => records,
+      search,
       config,
     };
     const engine = new Engine(services, allFeatures());
@@ -101,13 +99,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       async close() {
         await engine.idle();
-        // A build still running (the model loading, first embeddings) is not waited for: it closes when done.
-        if (built) await built.close();
-        else if (search)
-          void search.then(
-            (engine) => engine.close(),
-            () => undefined,
-          );
+        // Stops the model's worker threads; a vector build still running stops with them.
+        await search.close();
         await store.close();
       },
     };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type App, createApp } from './app.js';
+import { type App, type AppOptions, createApp } from './app.js';
 import { TelegramChannel } from './channels/telegram/telegram-channel.js';
 import { WebchatChannel } from './channels/webchat/webchat-channel.js';
 import { WhatsappCloudChannel } from './channels/whatsapp-cloud/whatsapp-cloud-channel.js';
@@ -24,9 +24,13 @@ export interface RunningBot {
 }
 
 /** The composition root: builds every part from the validated configuration and starts the channels. */
-export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
+export async function startBot(
+  config: Config,
+  logger: Logger,
+  appOptions: Omit<AppOptions, 'logger'> = {},
+): Promise<RunningBot> {
   const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version as string;
-  const app = await createApp(config, { logger });
+  const app = await createApp(config, { ...appOptions, logger });
   const server = createHttpServer(logger, version);
 
   if (config.WEBCHAT !== 'off') {
@@ -97,10 +101,10 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const stopReminders = startReminders(app.services, (pushes) => app.delivery.deliver(pushes));
   const port = await server.listen(config.HOST, config.PORT);
   server.setReady(true);
-  // Load the model and embed new passages now, so the first question does not wait for it.
-  app.services.search().then(
+  // Load the model and embed new passages now, in worker threads; questions are answered from keywords meanwhile.
+  app.services.search.warmUp().then(
     () => logger.info({ sinceProcessStartMs: Math.round(performance.now()) }, 'search ready'),
-    (error: unknown) => logger.error({ err: error }, 'search could not start'),
+    () => undefined, // logged by the search service; it answers from keywords and tries again later
   );
   logger.info(
     {

@@ -14,6 +14,6 @@ export default async function setup(): Promise<void> {
       logger: silentLogger(),
     },
   );
-  await app.services.search();
+  await app.services.search.ready();
   await app.close();
 }

@@ -1,9 +1,10 @@
 import type { ClientRecords } from '../clients/records.js';
 import type { Config } from '../config/config.js';
 import type { Catalog } from '../content/catalog.js';
+import type { LiveContent } from '../content/live-content.js';
 import type { Translations } from '../i18n/i18n.js';
 import type { Logger, Pseudonymiser } from '../logging/logger.js';
-import type { SearchEngine } from '../search/search-engine.js';
+import type { SearchService } from '../search/search-service.js';
 import type { Store } from '../store/port.js';
 import type { Countries } from '../teams/countries.js';
 import type { Clock, Ids } from './clock.js';
@@ -16,10 +17,14 @@ export interface Services {
   i18n: Translations;
   logger: Logger;
   pseudo: Pseudonymiser;
-  countries: Countries;
-  catalog: Catalog;
-  /** The search index, built on first use (loading the model and embedding new passages). */
-  search(): Promise<SearchEngine>;
+  /** The live content: the current version, older ones by id, replaceable while the bot runs. */
+  content: LiveContent;
+  /** The current version's countries (`content.current().countries`). */
+  readonly countries: Countries;
+  /** The current version's catalog (`content.current().catalog`). */
+  readonly catalog: Catalog;
+  /** Search, always available: keywords and glossary at once, semantic ranking once the vectors are ready. */
+  search: SearchService;
   /** Screenings and referrals of clients, indexed from the journals. */
   records(): ClientRecords;
   config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ' | 'REMINDER_TIME'>;

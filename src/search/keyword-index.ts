@@ -12,7 +12,7 @@ export interface Ranked {
 export class KeywordIndex {
   private readonly search: MiniSearch<{ id: number; text: string; title: string; lang: Lang }>;
 
-  constructor(private readonly passages: Passage[]) {
+  private constructor(private readonly passages: Passage[]) {
     this.search = new MiniSearch({
       fields: ['title', 'text'],
       storeFields: ['lang'],
@@ -23,14 +23,29 @@ export class KeywordIndex {
         prefix: (term) => term.length >= 5,
       },
     });
-    this.search.addAll(
-      passages.map((p, id) => ({
-        id,
-        text: passageText(p),
-        title: `${p.itemTitle} ${p.heading}`,
-        lang: p.lang,
-      })),
-    );
+  }
+
+  /** Built in one go (before the bot serves: fastest). */
+  static of(passages: Passage[]): KeywordIndex {
+    const index = new KeywordIndex(passages);
+    index.search.addAll(index.documents());
+    return index;
+  }
+
+  /** Built in slices that yield to the event loop (while the bot serves, e.g. a content replacement). */
+  static async build(passages: Passage[]): Promise<KeywordIndex> {
+    const index = new KeywordIndex(passages);
+    await index.search.addAllAsync(index.documents(), { chunkSize: 25 });
+    return index;
+  }
+
+  private documents() {
+    return this.passages.map((p, id) => ({
+      id,
+      text: passageText(p),
+      title: `${p.itemTitle} ${p.heading}`,
+      lang: p.lang,
+    }));
   }
 
   query(text: string, langs: readonly Lang[], limit: number): Ranked[] {

@@ -1,7 +1,7 @@
-import type { Lang } from '../accounts/types.js';
+import { LANGUAGES, type Lang } from '../accounts/types.js';
 import type { Catalog } from '../content/catalog.js';
 import type { Logger } from '../logging/logger.js';
-import type { Embedder } from './embedder.js';
+import { type Embedder, isVectorRanker } from './embedder.js';
 import { GlossaryExpander } from './glossary-expansion.js';
 import { KeywordIndex, type Ranked } from './keyword-index.js';
 import { type Passage, passagesOf, passageText } from './passages.js';
@@ -55,15 +55,24 @@ export interface SearchOptions {
   k?: number;
 }
 
-/** Hybrid search: BM25 and embedding ranks fused, over her language and English, glossary-expanded. */
+let nextVectorKey = 1;
+
+/**
+ * Hybrid search over one content version: BM25 and embedding ranks fused, over her language and English,
+ * glossary-expanded. The keyword index, the glossary and the danger phrases are built at once (synchronously,
+ * tens of milliseconds); until passage vectors are attached, every mode answers from keywords alone.
+ */
 export class SearchEngine {
   private readonly byIdLang = new Map<string, number>();
+  private readonly rowLangs: Uint8Array;
+  private vectors: VectorIndex | null = null;
+  private embedder: Embedder | null = null;
+  /** Where the query worker keeps this engine's vectors, when the embedder ranks (see VectorRanker). */
+  private rankerKey: string | null = null;
 
   private constructor(
     readonly passages: Passage[],
     private readonly keyword: KeywordIndex,
-    private readonly vectors: VectorIndex,
-    private readonly embedder: Embedder,
     private readonly expander: GlossaryExpander,
     private readonly urgent: UrgentDetector,
     private readonly confidence: Confidence,
@@ -71,17 +80,56 @@ export class SearchEngine {
     passages.forEach((p, i) => {
       this.byIdLang.set(`${p.id}|${p.lang}`, i);
     });
+    this.rowLangs = Uint8Array.from(passages, (p) => LANGUAGES.indexOf(p.lang));
   }
 
-  static async build(options: {
+  /** Keywords, glossary and danger phrases only; `attachVectors` adds semantic ranking later. */
+  static keywordOnly(options: {
     catalog: Catalog;
+    passages?: Passage[];
+    confidence?: Confidence;
+  }): SearchEngine {
+    const passages = options.passages ?? passagesOf(options.catalog);
+    return SearchEngine.assemble(options, passages, KeywordIndex.of(passages));
+  }
+
+  /** The same, the keyword index built in slices that leave the event loop free (for a bot that is serving). */
+  static async keywordOnlyAsync(options: {
+    catalog: Catalog;
+    passages?: Passage[];
+    confidence?: Confidence;
+  }): Promise<SearchEngine> {
+    const passages = options.passages ?? passagesOf(options.catalog);
+    return SearchEngine.assemble(options, passages, await KeywordIndex.build(passages));
+  }
+
+  private static assemble(
+    options: { catalog: Catalog; confidence?: Confidence },
+    passages: Passage[],
+    keyword: KeywordIndex,
+  ): SearchEngine {
+    const { catalog } = options;
+    const phrases = Object.assign({}, ...catalog.content.urgentPhrases.map((u) => u.phrases));
+    return new SearchEngine(
+      passages,
+      keyword,
+      new GlossaryExpander(catalog.glossary),
+      new UrgentDetector(phrases),
+      options.confidence ?? DEFAULT_CONFIDENCE,
+    );
+  }
+
+  /**
+   * The passages' vectors in order: read from the vector cache, embedding only the texts it lacks (new or changed
+   * passages), then saved. `embedded` counts the texts embedded now.
+   */
+  static async passageVectors(options: {
+    passages: Passage[];
     embedder: Embedder;
     cacheDir: string;
     logger?: Logger;
-    confidence?: Confidence;
-  }): Promise<SearchEngine> {
-    const { catalog, embedder, cacheDir, logger } = options;
-    const passages = passagesOf(catalog);
+  }): Promise<{ vectors: Float32Array[]; embedded: number }> {
+    const { passages, embedder, cacheDir, logger } = options;
     const texts = passages.map(passageText);
     const cache = await VectorCache.open(cacheDir, embedder.modelId, embedder.dimensions);
     const missing = [...new Set(texts.filter((t) => !cache.get(t)))];
@@ -101,14 +149,23 @@ export class SearchEngine {
     await cache
       .save(texts)
       .catch((error: unknown) => logger?.warn({ err: error }, 'could not save the vector cache'));
-    const vectors = texts.map((t) => cache.get(t) ?? new Float32Array(embedder.dimensions));
-    return await SearchEngine.fromParts({
-      catalog,
-      passages,
-      vectors,
-      embedder,
-      confidence: options.confidence,
-    });
+    return {
+      vectors: texts.map((t) => cache.get(t) ?? new Float32Array(embedder.dimensions)),
+      embedded: missing.length,
+    };
+  }
+
+  static async build(options: {
+    catalog: Catalog;
+    embedder: Embedder;
+    cacheDir: string;
+    logger?: Logger;
+    confidence?: Confidence;
+  }): Promise<SearchEngine> {
+    const engine = SearchEngine.keywordOnly(options);
+    const { vectors } = await SearchEngine.passageVectors({ ...options, passages: engine.passages });
+    await engine.attachVectors(options.embedder, vectors);
+    return engine;
   }
 
   /** An engine over given passages and their vectors (the benchmarks use it to rank 10,000 passages). */
@@ -119,30 +176,57 @@ export class SearchEngine {
     embedder: Embedder;
     confidence?: Confidence;
   }): Promise<SearchEngine> {
-    const { catalog, passages, vectors, embedder } = parts;
-    const phrases = Object.assign({}, ...catalog.content.urgentPhrases.map((u) => u.phrases));
+    const engine = SearchEngine.keywordOnly(parts);
+    await engine.attachVectors(parts.embedder, parts.vectors);
+    return engine;
+  }
+
+  /** Semantic ranking joins from now on (vectors in passage order). */
+  async attachVectors(embedder: Embedder, vectors: Float32Array[]): Promise<void> {
     const index = new VectorIndex(embedder.dimensions, vectors);
-    await index.accelerate();
-    return new SearchEngine(
-      passages,
-      new KeywordIndex(passages),
-      index,
-      embedder,
-      new GlossaryExpander(catalog.glossary),
-      new UrgentDetector(phrases),
-      parts.confidence ?? DEFAULT_CONFIDENCE,
-    );
+    if (isVectorRanker(embedder)) {
+      const key = `v${nextVectorKey++}`;
+      await embedder.loadVectors(key, index.matrix, this.rowLangs);
+      this.rankerKey = key;
+    } else {
+      await index.accelerate();
+    }
+    this.vectors = index;
+    this.embedder = embedder;
+  }
+
+  /** Whether semantic ranking is on (passage vectors attached). */
+  get semanticReady(): boolean {
+    return this.vectors !== null;
   }
 
   /** The stored vector of passage `row` (benchmarks build larger indexes from these). */
   vectorAt(row: number): Float32Array {
+    if (!this.vectors) throw new Error('no vectors attached');
     const d = this.vectors.dimensions;
     return this.vectors.matrix.slice(row * d, (row + 1) * d);
   }
 
+  /** A passage by `id` in a language, if this version has it. */
+  passage(id: string, lang: Lang): Passage | undefined {
+    const row = this.byIdLang.get(`${id}|${lang}`);
+    return row === undefined ? undefined : this.passages[row];
+  }
+
+  /** Frees the vectors (here and in the query worker); the embedder stays open. */
+  async release(): Promise<void> {
+    const embedder = this.embedder;
+    if (this.rankerKey && embedder && isVectorRanker(embedder)) await embedder.dropVectors(this.rankerKey);
+    await this.vectors?.release();
+    this.vectors = null;
+    this.rankerKey = null;
+  }
+
+  /** Frees the vectors and closes the embedder (for an engine that owns it, as `build` callers do). */
   async close(): Promise<void> {
-    await this.vectors.release();
-    await this.embedder.close();
+    const embedder = this.embedder;
+    await this.release();
+    await embedder?.close();
   }
 
   isUrgent(question: string): boolean {
@@ -150,21 +234,37 @@ export class SearchEngine {
   }
 
   async search(question: string, lang: Lang, options: SearchOptions = {}): Promise<SearchResult> {
-    const mode = options.mode ?? 'hybrid';
-    const k = options.k ?? 5;
+    const vectors = this.vectors;
+    const embedder = this.embedder;
     const query = question.trim().slice(0, MAX_QUERY_CHARS);
+    // Without vectors (not built yet), every mode is keyword search.
+    const mode: SearchMode = vectors && embedder ? (options.mode ?? 'hybrid') : 'keyword';
+    const k = options.k ?? 5;
     const urgent = this.urgent.isUrgent(query);
     const langs: Lang[] = lang === 'en' ? ['en'] : [lang, 'en'];
     const expansion = this.expander.expansion(query, lang);
-    const allowed = (row: number) => langs.includes((this.passages[row] as Passage).lang);
 
     // The bundled model reads English: the glossary's English words carry a Swahili or Portuguese question. An
     // English question is embedded as it is (its synonyms would only lengthen it, and time grows with length).
     const semanticText = lang !== 'en' && expansion.length > 0 ? `${query} (${expansion.join(', ')})` : query;
-    // The model's forward pass runs on onnxruntime's own thread: start it first, and rank by keywords meanwhile.
-    const semantic = mode !== 'keyword' && query !== '' ? this.embedder.embed([semanticText]) : null;
-    // One turn of the event loop lets the embedder tokenise and hand the pass to onnxruntime before BM25 runs.
-    if (semantic && mode === 'hybrid') await new Promise((resolve) => setImmediate(resolve));
+    // The forward pass runs elsewhere (a worker thread, or onnxruntime after a turn of the event loop): start it
+    // first, and rank by keywords meanwhile.
+    let semantic: Promise<Ranked[]> | null = null;
+    if (mode !== 'keyword' && query !== '' && vectors && embedder) {
+      if (this.rankerKey && isVectorRanker(embedder)) {
+        const codes = langs.map((l) => LANGUAGES.indexOf(l));
+        semantic = embedder
+          .embedAndRank(semanticText, this.rankerKey, codes, CANDIDATES)
+          .then((r) => r.ranked);
+      } else {
+        const allowed = (row: number) => langs.includes((this.passages[row] as Passage).lang);
+        semantic = embedder
+          .embed([semanticText])
+          .then(([vector]) => (vector ? vectors.rank(vector, allowed, CANDIDATES) : []));
+        // One turn of the event loop lets the embedder tokenise and hand the pass to onnxruntime before BM25 runs.
+        if (mode === 'hybrid') await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     const rankings: Ranked[][] = [];
     let cosine = 0;
     let keyword = 0;
@@ -173,9 +273,8 @@ export class SearchEngine {
       keyword = ranked[0]?.score ?? 0;
       rankings.push(ranked);
     }
-    const vector = semantic ? (await semantic)[0] : undefined;
-    if (vector) {
-      const ranked = await this.vectors.rank(vector, allowed, CANDIDATES);
+    if (semantic) {
+      const ranked = await semantic;
       cosine = ranked[0]?.score ?? 0;
       rankings.push(ranked);
     }

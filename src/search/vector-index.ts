@@ -12,14 +12,23 @@ export class VectorIndex {
   readonly matrix: Float32Array;
   private scorer: OrtScorer | null = null;
 
+  /** The rows are copied into shared memory, so a worker thread can rank against them without a copy. */
   constructor(
     readonly dimensions: number,
     vectors: Float32Array[],
+    matrix?: Float32Array,
   ) {
-    this.matrix = new Float32Array(vectors.length * dimensions);
-    vectors.forEach((v, i) => {
-      this.matrix.set(v, i * dimensions);
-    });
+    this.matrix = matrix ?? new Float32Array(new SharedArrayBuffer(vectors.length * dimensions * 4));
+    if (!matrix) {
+      vectors.forEach((v, i) => {
+        this.matrix.set(v, i * dimensions);
+      });
+    }
+  }
+
+  /** An index over an existing packed matrix (e.g. shared by the main thread), not copied. */
+  static over(dimensions: number, matrix: Float32Array): VectorIndex {
+    return new VectorIndex(dimensions, [], matrix);
   }
 
   get size(): number {
@@ -70,9 +79,13 @@ export class VectorIndex {
     }
   }
 
+  /** Scores in onnxruntime when accelerated, else the JavaScript loop. */
+  async scoresAsync(query: Float32Array): Promise<Float32Array> {
+    return this.scorer ? await this.scorer.scores(query) : this.scores(query);
+  }
+
   async rank(query: Float32Array, allowed: (row: number) => boolean, limit: number): Promise<Ranked[]> {
-    const scores = this.scorer ? await this.scorer.scores(query) : this.scores(query);
-    return topK(scores, allowed, limit);
+    return topK(await this.scoresAsync(query), allowed, limit);
   }
 
   async release(): Promise<void> {

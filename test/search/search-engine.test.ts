@@ -4,15 +4,17 @@ import { Catalog } from '../../src/content/catalog.js';
 import type { Embedder } from '../../src/search/embedder.js';
 import { createTransformersEmbedder } from '../../src/search/model/transformers-embedder.js';
 import { SearchEngine } from '../../src/search/search-engine.js';
+import type { SearchService } from '../../src/search/search-service.js';
 import { UrgentDetector } from '../../src/search/urgent.js';
 import { makeTestApp, tempDataDir, testCacheDir } from '../support/fakes.js';
 
 let app: App;
-let engine: SearchEngine;
+let engine: SearchService;
 
 beforeAll(async () => {
   app = await makeTestApp();
-  engine = await app.services.search();
+  engine = app.services.search;
+  await engine.ready();
 });
 afterAll(() => app.close());
 

@@ -15,6 +15,8 @@ export function startTestBot(env: Record<string, string> = {}): Promise<RunningB
       ...env,
     }),
     silentLogger(),
+    // The same hybrid answers whenever a test asks (not keywords while the model loads).
+    { searchWaitsForVectors: true },
   );
 }
 

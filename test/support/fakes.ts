@@ -69,6 +69,8 @@ export async function makeTestApp(
     ids: options.ids ?? new SeededIds(),
     logger: silentLogger(),
     sessionWriteDelayMs: 5,
+    // The same hybrid answers whenever a test asks (not keywords while the model loads).
+    searchWaitsForVectors: true,
   });
   return Object.assign(app, { clock, dataDir });
 }

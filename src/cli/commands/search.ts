@@ -1,12 +1,8 @@
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { isLang, LANGUAGES, type Lang } from '../../accounts/types.js';
-import {
-  SEARCH_MODES,
-  type SearchEngine,
-  type SearchMode,
-  type SearchResult,
-} from '../../search/search-engine.js';
+import { SEARCH_MODES, type SearchMode, type SearchResult } from '../../search/search-engine.js';
+import type { SearchService } from '../../search/search-service.js';
 import { CliError, openApp } from '../open-app.js';
 
 export interface SearchCliOptions {
@@ -73,7 +69,9 @@ export async function searchCommand(question: string | undefined, options: Searc
   // Read-only: search may run beside the bot (it only updates the vector cache).
   const app = await openApp({ writes: false });
   try {
-    const engine = await app.services.search();
+    const engine = app.services.search;
+    // A one-shot search wants the whole hybrid ranking: wait for the model and the passage vectors.
+    await engine.ready();
     if (options.stdin) return await searchStdin(engine, mode, k, lang);
     const result = await engine.search(question ?? '', lang, { mode, k });
     if (options.json) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
@@ -84,7 +82,7 @@ export async function searchCommand(question: string | undefined, options: Searc
 }
 
 async function searchStdin(
-  engine: SearchEngine,
+  engine: SearchService,
   mode: SearchMode,
   k: number,
   defaultLang: Lang,

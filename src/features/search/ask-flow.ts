@@ -1,4 +1,4 @@
-import { ROLES } from '../../accounts/types.js';
+import { isLang, ROLES } from '../../accounts/types.js';
 import type { Flow, FlowContext } from '../../core/flow.js';
 import type { Choice } from '../../core/messages.js';
 import type { Passage } from '../../search/passages.js';
@@ -59,8 +59,7 @@ export const askFlow: Flow = {
 };
 
 async function answer(ctx: FlowContext, question: string): Promise<void> {
-  const engine = await ctx.services.search();
-  const result = await engine.search(question, ctx.lang, { k: 3 });
+  const result = await ctx.services.search.search(question, ctx.lang, { k: 3 });
   if (result.urgent) ctx.say(urgentMessage(ctx));
   const [best, ...others] = result.hits;
   if (!result.confident || !best) {
@@ -108,14 +107,16 @@ function answerChoices(ctx: FlowContext, more: boolean, passage: Passage | undef
 }
 
 async function showMore(ctx: FlowContext): Promise<void> {
-  const engine = await ctx.services.search();
+  const search = ctx.services.search;
+  const byKey = (key: unknown): Passage | undefined => {
+    const [id, lang] = String(key ?? '').split('|');
+    return id && lang && isLang(lang) ? search.passage(id, lang) : undefined;
+  };
   const wanted = (ctx.session.data.more as string[] | undefined) ?? [];
-  const passages = wanted
-    .map((key) => engine.passages.find((p) => `${p.id}|${p.lang}` === key))
-    .filter((p): p is Passage => p !== undefined);
+  const passages = wanted.map(byKey).filter((p): p is Passage => p !== undefined);
   for (const passage of passages) ctx.say(formatPassage(ctx, passage));
   ctx.session.data.more = [];
-  const best = engine.passages.find((p) => `${p.id}|${p.lang}` === ctx.session.data.shown);
+  const best = byKey(ctx.session.data.shown);
   ctx.ask(ctx.t('search.wasHelpful'), answerChoices(ctx, false, best), { allowText: true });
 }
 

@@ -1,0 +1,114 @@
+/**
+ * The worker-thread side of ./worker-embedder.ts: loads the transformers.js embedder and answers one request at a
+ * time (the pool never sends a second before the first is answered). A query worker also keeps passage vectors
+ * (shared memory, not copied) and ranks a query against them in the same round trip as its embedding.
+ */
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { topK, VectorIndex } from '../vector-index.js';
+import { createTransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
+
+export interface WorkerData {
+  options: TransformersEmbedderOptions;
+  /** Nice value for this thread (Linux: per thread), so batch work yields the CPU to queries and the bot. */
+  nice?: number;
+}
+
+export type WorkerRequest =
+  | { id: number; op: 'embed'; texts: string[] }
+  | { id: number; op: 'time'; text: string }
+  | { id: number; op: 'load'; key: string; matrix: Float32Array; rowLangs: Uint8Array }
+  | { id: number; op: 'drop'; key: string }
+  | { id: number; op: 'query'; text: string; key: string; langs: number[]; limit: number };
+
+export type WorkerReply =
+  | { type: 'ready'; modelId: string; dimensions: number; maxTokens: number }
+  | { type: 'failed'; message: string }
+  | { id: number; ok: true; vectors?: Float32Array; ms?: number; indices?: Int32Array; scores?: Float32Array }
+  | { id: number; ok: false; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('embed-worker must run in a worker thread');
+const data = workerData as WorkerData;
+if (data.nice) {
+  try {
+    setPriority(0, data.nice);
+  } catch {
+    // Not allowed here (some containers): run at normal priority.
+  }
+}
+
+interface Loaded {
+  index: VectorIndex;
+  rowLangs: Uint8Array;
+}
+const indexes = new Map<string, Loaded>();
+
+try {
+  const embedder = await createTransformersEmbedder(data.options);
+  port.on('message', (request: WorkerRequest) => {
+    handle(request).then(
+      ({ reply, transfer }) => port.postMessage(reply, transfer),
+      (error: unknown) =>
+        port.postMessage({ id: request.id, ok: false, message: String(error) } satisfies WorkerReply),
+    );
+  });
+  port.postMessage({
+    type: 'ready',
+    modelId: embedder.modelId,
+    dimensions: embedder.dimensions,
+    maxTokens: embedder.maxTokens,
+  } satisfies WorkerReply);
+
+  async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
+    switch (request.op) {
+      case 'embed': {
+        const flat = pack(await embedder.embed(request.texts), embedder.dimensions);
+        return { reply: { id: request.id, ok: true, vectors: flat }, transfer: [flat.buffer as ArrayBuffer] };
+      }
+      case 'time':
+        return {
+          reply: { id: request.id, ok: true, ms: await embedder.timeForwardPass(request.text) },
+          transfer: [],
+        };
+      case 'load': {
+        const index = VectorIndex.over(embedder.dimensions, request.matrix);
+        await index.accelerate();
+        await indexes.get(request.key)?.index.release();
+        indexes.set(request.key, { index, rowLangs: request.rowLangs });
+        return { reply: { id: request.id, ok: true }, transfer: [] };
+      }
+      case 'drop':
+        await indexes.get(request.key)?.index.release();
+        indexes.delete(request.key);
+        return { reply: { id: request.id, ok: true }, transfer: [] };
+      case 'query': {
+        const [vector] = await embedder.embed([request.text]);
+        const loaded = indexes.get(request.key);
+        if (!vector || !loaded) throw new Error(`no vectors loaded under ${request.key}`);
+        const langs = new Set(request.langs);
+        const scores = await loaded.index.scoresAsync(vector);
+        const ranked = topK(scores, (row) => langs.has(loaded.rowLangs[row] ?? -1), request.limit);
+        const indices = Int32Array.from(ranked, (r) => r.index);
+        const best = Float32Array.from(ranked, (r) => r.score);
+        return {
+          reply: { id: request.id, ok: true, vectors: vector, indices, scores: best },
+          transfer: [vector.buffer as ArrayBuffer, indices.buffer, best.buffer],
+        };
+      }
+    }
+  }
+} catch (error) {
+  port.postMessage({
+    type: 'failed',
+    message: (error as Error)?.message ?? String(error),
+  } satisfies WorkerReply);
+}
+
+function pack(vectors: Float32Array[], dimensions: number): Float32Array {
+  const flat = new Float32Array(vectors.length * dimensions);
+  vectors.forEach((v, i) => {
+    flat.set(v, i * dimensions);
+  });
+  return flat;
+}
