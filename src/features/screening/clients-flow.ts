@@ -1,108 +1,372 @@
+import { z } from 'zod';
+import { reachableClient } from '../../clients/access.js';
+import { confirmsErasure, eraseOnRequest } from '../../clients/erase-request.js';
+import {
+  ALL_OUTCOMES,
+  type AnyOutcome,
+  asksForNote,
+  cleanNote,
+  isOutcome,
+  outcomeChoices,
+  recordOutcome,
+} from '../../clients/follow-up-outcome.js';
+import { offersWeaning, recordWeaning } from '../../clients/infant-schedule.js';
 import type { FollowUp } from '../../clients/records.js';
-import { type Client, OUTCOMES } from '../../clients/types.js';
-import type { Flow, FlowContext, FlowInput } from '../../core/flow.js';
-import type { AuditRecord } from '../../store/port.js';
-import { scheduleInfantTests } from './client-registration.js';
-import { QuestionnaireTexts } from './localize.js';
+import type { Client } from '../../clients/types.js';
+import { voidableScreenings, voidMistakenScreening } from '../../clients/void-screening.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
+import type { FlowContext } from '../../core/flow.js';
 
 const DAY = 86_400_000;
+/** Clients per page of the list, and due follow-ups shown above them (channels show about 10 rows at once). */
+const PAGE = 8;
+const DUE_SHOWN = 5;
+
+const id = z.string().min(1).max(64);
+/** Ids and small values only: the page she is on, the client, the follow-up or screening she picked. */
+const stateSchema = z.strictObject({
+  page: z.number().int().min(0).max(10_000).optional(),
+  client: id.optional(),
+  referral: id.optional(),
+  outcome: z.enum(ALL_OUTCOMES).optional(),
+  screening: id.optional(),
+});
+type State = z.infer<typeof stateSchema>;
+type Step = 'list' | 'client' | 'outcome' | 'note' | 'voidPick' | 'voidReason' | 'erase';
+type Ctx = StepContext<State, Step>;
+
+/** What rendering a client's records needs of a flow's context (the team view renders them too). */
+export type ClientView = Pick<FlowContext, 't' | 'now' | 'lang' | 'records' | 'content'>;
 
 /**
- * "My clients": due and overdue follow-ups first, then her clients; a client's history; recording a follow-up's
- * outcome; voiding a mistaken screening; erasing a client on request. A mentor sees only her own clients.
+ * "My clients": due and overdue follow-ups first, then her clients page by page; a client's page with her history
+ * and follow-ups; recording a follow-up's outcome; the infant test schedule (weaning); voiding a mistaken
+ * screening; erasing a client on request. A mentor reaches only her own clients (src/clients/access.ts).
  */
-export const clientsFlow: Flow = {
+export const clientsFlow = defineFlow<State, Step>({
   id: 'clients',
+  ns: 'cl',
   roles: ['mentor'],
-  async start(ctx) {
-    return showList(ctx);
+  state: stateSchema,
+  start(ctx) {
+    return toList(ctx, 0);
   },
-  async onInput(ctx, input) {
-    const id = input.kind === 'choice' ? input.id : '';
-    const client = await ownClient(ctx, String(ctx.session.data.client ?? ''));
-    switch (ctx.session.step) {
-      case 'list':
-        if (id === 'l:add') return ctx.startFlow('screen', { register: true });
-        if (id.startsWith('f:')) return askOutcome(ctx, id.slice(2));
-        if (id.startsWith('c:')) return showClient(ctx, id.slice(2));
+  steps: {
+    list: {
+      show: showList,
+      async onInput(ctx, input) {
+        const choice = input.kind === 'choice' ? input.id : '';
+        const page = ctx.state.page ?? 0;
+        if (choice === 'add') return ctx.startFlow('screen', { register: true });
+        if (choice === 'more') return toList(ctx, page + 1);
+        if (choice === 'prev') return toList(ctx, Math.max(0, page - 1));
+        if (choice.startsWith('f:')) return toOutcome(ctx, choice.slice(2));
+        if (choice.startsWith('c:')) return toClient(ctx, choice.slice(2));
         return showList(ctx);
-      case 'client':
-        if (!client) return showList(ctx);
-        if (id === 'a:screen') return ctx.startFlow('screen', { client: client.id });
-        if (id === 'a:void') return askVoid(ctx, client);
-        if (id === 'a:erase') return askErase(ctx, client);
-        if (id === 'a:weaned') return recordWeaning(ctx, client);
-        if (id.startsWith('f:')) return askOutcome(ctx, id.slice(2));
-        return showList(ctx);
-      case 'outcome':
-        return onOutcome(ctx, input);
-      case 'outcome-note':
-        return onOutcomeNote(ctx, input);
-      case 'void-pick':
-        if (!client || !id.startsWith('s:')) return showList(ctx);
-        ctx.session.data.screening = id.slice(2);
-        ctx.goto('void-reason');
-        return ctx.say(ctx.t('clients.voidReason'));
-      case 'void-reason':
-        return onVoidReason(ctx, client, input);
-      case 'erase-confirm':
-        return onErase(ctx, client, input);
-      default:
-        return showList(ctx);
-    }
+      },
+    },
+    client: {
+      show: showClient,
+      async onInput(ctx, input) {
+        const choice = input.kind === 'choice' ? input.id : '';
+        const client = await ownClient(ctx);
+        if (!client) return lost(ctx);
+        switch (choice) {
+          case 'scr':
+            return ctx.startFlow('screen', { client: client.id });
+          case 'void':
+            ctx.goto('voidPick');
+            return showVoidPick(ctx);
+          case 'erase':
+            ctx.goto('erase');
+            return showErase(ctx);
+          case 'wean':
+            return onWeaned(ctx, client);
+          case 'back':
+            return toList(ctx, ctx.state.page ?? 0);
+          default:
+            if (choice.startsWith('f:')) return toOutcome(ctx, choice.slice(2));
+            return showClient(ctx);
+        }
+      },
+    },
+    outcome: {
+      show: showOutcome,
+      async onInput(ctx, input) {
+        const choice = input.kind === 'choice' ? input.id : '';
+        if (choice === 'back') return backToClient(ctx);
+        if (!isOutcome(choice)) return showOutcome(ctx);
+        if (!asksForNote(choice)) return saveOutcome(ctx, choice, null);
+        ctx.state = { ...ctx.state, outcome: choice };
+        ctx.goto('note');
+        return showNote(ctx);
+      },
+    },
+    note: {
+      show: showNote,
+      async onInput(ctx, input) {
+        const outcome = ctx.state.outcome;
+        if (!outcome) return backToClient(ctx);
+        return saveOutcome(ctx, outcome, input.kind === 'text' ? cleanNote(input.text) : null);
+      },
+    },
+    voidPick: {
+      show: showVoidPick,
+      async onInput(ctx, input) {
+        const choice = input.kind === 'choice' ? input.id : '';
+        if (!choice.startsWith('s:')) return backToClient(ctx);
+        ctx.state = { ...ctx.state, screening: choice.slice(2) };
+        ctx.goto('voidReason');
+        return showVoidReason(ctx);
+      },
+    },
+    voidReason: {
+      show: showVoidReason,
+      async onInput(ctx, input) {
+        const client = await ownClient(ctx);
+        if (!client || !ctx.user) return lost(ctx);
+        if (input.kind !== 'text') return backToClient(ctx);
+        const result = await voidMistakenScreening(ctx.records, {
+          actor: ctx.user,
+          client,
+          screeningId: ctx.state.screening ?? '',
+          reason: input.text,
+          at: ctx.now,
+          id: ctx.services.ids.id(),
+        });
+        if (result.kind === 'refused' && result.reason === 'no-reason') return showVoidReason(ctx);
+        if (result.kind === 'voided') ctx.say(ctx.t('clients.voidedDone'));
+        return backToClient(ctx);
+      },
+    },
+    erase: {
+      show: showErase,
+      async onInput(ctx, input) {
+        const client = await ownClient(ctx);
+        if (!client || !ctx.user) return lost(ctx);
+        if (input.kind !== 'text' || !confirmsErasure(input.text, client)) {
+          if (input.kind === 'text') ctx.say(ctx.t('clients.eraseCancelled'));
+          return backToClient(ctx);
+        }
+        const result = await eraseOnRequest(ctx.store, ctx.records, { actor: ctx.user, client, at: ctx.now });
+        if (result.kind === 'erased') ctx.say(ctx.t('clients.erased'));
+        // Her session keeps nothing of the erased client: the list starts afresh, with no id in the state.
+        return toList(ctx, 0);
+      },
+    },
   },
-};
+});
 
-async function ownClient(ctx: FlowContext, id: string): Promise<Client | undefined> {
-  const client = id ? await ctx.services.store.clients.get(id) : undefined;
-  return client && client.mentorId === ctx.user?.id ? client : undefined;
+async function ownClient(ctx: Ctx): Promise<Client | undefined> {
+  return reachableClient(ctx.store, ctx.user, ctx.state.client, 'act');
 }
 
-function followUpLabel(ctx: FlowContext, f: FollowUp, client: Client | undefined): string {
-  const due = f.dueAt ? new Date(f.dueAt) : null;
-  const overdue = due && due.getTime() < ctx.now.getTime() - DAY / 2;
-  const what =
-    f.referral.source.kind === 'screening'
-      ? (ctx.services.catalog.questionnaire(f.referral.source.questionnaire)?.source.title ?? '')
-      : ctx.t(`clients.tests.${f.referral.source.test}`);
-  return `${overdue ? '⏰' : '📅'} ${client?.code ?? ''} · ${what} · ${ctx.t(overdue ? 'clients.overdue' : 'clients.due', { date: f.dueAt?.slice(0, 10) ?? '' })}`;
+/** The client is gone (erased, handed over) or was never hers: say so and show her list. */
+function lost(ctx: Ctx): Promise<void> {
+  ctx.say(ctx.t('clients.notYours'));
+  return toList(ctx, 0);
 }
 
-async function showList(ctx: FlowContext): Promise<void> {
-  const clients = await ctx.services.store.clients.list({ mentorId: ctx.user?.id });
-  const byId = new Map(clients.map((c) => [c.id, c]));
-  const horizon = ctx.now.getTime() + 2 * DAY;
-  const due = ctx.services
-    .records()
-    .openFollowUps(new Set(byId.keys()))
-    .filter((f) => f.dueAt && Date.parse(f.dueAt) <= horizon);
-  ctx.session.data = {};
+function toList(ctx: Ctx, page: number): Promise<void> {
+  ctx.state = { page };
   ctx.goto('list');
+  return showList(ctx);
+}
+
+async function toClient(ctx: Ctx, clientId: string): Promise<void> {
+  const client = await reachableClient(ctx.store, ctx.user, clientId, 'act');
+  if (!client) return lost(ctx);
+  ctx.state = { page: ctx.state.page ?? 0, client: client.id };
+  ctx.goto('client');
+  return showClient(ctx);
+}
+
+function backToClient(ctx: Ctx): Promise<void> {
+  return ctx.state.client ? toClient(ctx, ctx.state.client) : toList(ctx, ctx.state.page ?? 0);
+}
+
+async function toOutcome(ctx: Ctx, referralId: string): Promise<void> {
+  const f = ctx.records.followUp(referralId);
+  const client = f ? await reachableClient(ctx.store, ctx.user, f.referral.clientId, 'act') : undefined;
+  if (!f || !client) return lost(ctx);
+  if (f.status !== 'open') return toClient(ctx, client.id);
+  ctx.state = { page: ctx.state.page ?? 0, client: client.id, referral: f.referral.id };
+  ctx.goto('outcome');
+  return showOutcome(ctx);
+}
+
+/** Her clients' follow-ups due within two days (or overdue), most overdue first. */
+function dueSoon(ctx: Ctx, clients: readonly Client[]): FollowUp[] {
+  const horizon = ctx.now.getTime() + 2 * DAY;
+  return ctx.records
+    .openFollowUps(new Set(clients.map((c) => c.id)))
+    .filter((f) => f.dueAt !== null && Date.parse(f.dueAt) <= horizon);
+}
+
+async function showList(ctx: Ctx): Promise<void> {
+  const clients = (await ctx.store.clients.list({ mentorId: ctx.user?.id ?? '' })).reverse();
+  const byId = new Map(clients.map((c) => [c.id, c]));
+  const due = dueSoon(ctx, clients);
+  const pages = Math.max(1, Math.ceil(clients.length / PAGE));
+  const page = Math.min(ctx.state.page ?? 0, pages - 1);
+  const shown = clients.slice(page * PAGE, (page + 1) * PAGE);
   const intro =
     clients.length === 0
       ? ctx.t('clients.none')
       : ctx.t('clients.title', { due: due.length, count: clients.length });
   ctx.ask(intro, [
-    ...due.slice(0, 6).map((f) => ({
-      id: `f:${f.referral.id}`,
-      label: followUpLabel(ctx, f, byId.get(f.referral.clientId)),
-    })),
-    ...clients
-      .slice(-10)
-      .reverse()
-      .map((c) => ({ id: `c:${c.id}`, label: `👤 ${c.code}` })),
-    { id: 'l:add', label: ctx.t('clients.add') },
+    ...(page === 0
+      ? due.slice(0, DUE_SHOWN).map((f) => ({
+          id: `f:${f.referral.id}`,
+          label: followUpLabel(ctx, f, byId.get(f.referral.clientId)),
+        }))
+      : []),
+    ...shown.map((c) => ({ id: `c:${c.id}`, label: `👤 ${c.code}` })),
+    ...(page + 1 < pages ? [{ id: 'more', label: ctx.t('clients.more') }] : []),
+    ...(page > 0 ? [{ id: 'prev', label: ctx.t('clients.previous') }] : []),
+    { id: 'add', label: ctx.t('clients.add') },
   ]);
 }
 
-function screeningTitle(ctx: FlowContext, id: string): string {
-  const q = ctx.services.catalog.questionnaire(id);
-  return q ? new QuestionnaireTexts(q.source, ctx.services.catalog, ctx.lang).title() : id;
+async function showClient(ctx: Ctx): Promise<void> {
+  const client = await ownClient(ctx);
+  if (!client) return lost(ctx);
+  const followUps = ctx.records.followUpsOf(client.id);
+  const choices = [
+    { id: 'scr', label: ctx.t('clients.screenNow') },
+    ...followUps
+      .filter((f) => f.status === 'open')
+      .map((f) => ({
+        id: `f:${f.referral.id}`,
+        label: ctx.t('clients.recordOutcome', { what: followUpWhat(ctx, f) }),
+      })),
+  ];
+  if (offersWeaning(client, followUps)) choices.push({ id: 'wean', label: ctx.t('clients.weaned') });
+  if (voidableScreenings(ctx.records, client.id).length > 0) {
+    choices.push({ id: 'void', label: ctx.t('clients.void') });
+  }
+  choices.push({ id: 'erase', label: ctx.t('clients.erase') }, { id: 'back', label: ctx.t('clients.back') });
+  ctx.ask(describeClient(ctx, client), choices);
 }
 
-/** What a client's page shows: code, age, groups, consent, screenings (voided marked) and follow-ups. */
-export function describeClient(ctx: FlowContext, client: Client): string {
-  const records = ctx.services.records();
+async function showOutcome(ctx: Ctx): Promise<void> {
+  const client = await ownClient(ctx);
+  const f = ctx.state.referral ? ctx.records.followUp(ctx.state.referral) : undefined;
+  if (!client) return lost(ctx);
+  if (!f || f.referral.clientId !== client.id || f.status !== 'open') return backToClient(ctx);
+  ctx.ask(ctx.t('clients.askOutcome', { code: client.code, what: followUpWhat(ctx, f) }), [
+    ...outcomeChoices(f).map((o) => ({ id: o, label: ctx.t(`clients.outcomes.${o}`) })),
+    { id: 'back', label: ctx.t('clients.back') },
+  ]);
+}
+
+function showNote(ctx: Ctx): void {
+  ctx.ask(ctx.t('clients.askFinding'), [{ id: 'skip', label: ctx.t('clients.skip') }], { allowText: true });
+}
+
+async function saveOutcome(ctx: Ctx, outcome: AnyOutcome, note: string | null): Promise<void> {
+  const client = await ownClient(ctx);
+  const f = ctx.state.referral ? ctx.records.followUp(ctx.state.referral) : undefined;
+  if (!client || !ctx.user) return lost(ctx);
+  if (!f) return backToClient(ctx);
+  const result = await recordOutcome(ctx.records, {
+    actor: ctx.user,
+    client,
+    followUp: f,
+    outcome,
+    note,
+    at: ctx.now,
+    newId: () => ctx.services.ids.id(),
+  });
+  if (result.kind === 'recorded') {
+    ctx.say(ctx.t('clients.outcomeSaved', { outcome: ctx.t(`clients.outcomes.${outcome}`) }));
+    if (result.confirmingTest) ctx.say(ctx.t('clients.positiveInfant'));
+  }
+  return backToClient(ctx);
+}
+
+async function onWeaned(ctx: Ctx, client: Client): Promise<void> {
+  if (!ctx.user) return lost(ctx);
+  const result = await recordWeaning(ctx.store, ctx.records, {
+    actor: ctx.user,
+    client,
+    at: ctx.now,
+    newId: () => ctx.services.ids.id(),
+  });
+  if (result.kind === 'recorded' && result.scheduled > 0) ctx.say(ctx.t('clients.infantSchedule'));
+  if (result.kind === 'recorded' && result.finalDueAt) {
+    ctx.say(ctx.t('clients.finalTestDue', { date: result.finalDueAt.slice(0, 10) }));
+  }
+  return showClient(ctx);
+}
+
+async function showVoidPick(ctx: Ctx): Promise<void> {
+  const client = await ownClient(ctx);
+  if (!client) return lost(ctx);
+  const screenings = voidableScreenings(ctx.records, client.id);
+  if (screenings.length === 0) return backToClient(ctx);
+  ctx.ask(ctx.t('clients.voidPick'), [
+    ...screenings.slice(0, 8).map((s) => ({
+      id: `s:${s.id}`,
+      label: `${s.at.slice(0, 10)} ${questionnaireTitle(ctx, s.questionnaire)}`,
+    })),
+    { id: 'back', label: ctx.t('clients.back') },
+  ]);
+}
+
+async function showVoidReason(ctx: Ctx): Promise<void> {
+  const client = await ownClient(ctx);
+  if (!client) return lost(ctx);
+  const screening = ctx.state.screening ? ctx.records.screening(ctx.state.screening) : undefined;
+  if (!screening || screening.clientId !== client.id || ctx.records.isVoided(screening.id)) {
+    return backToClient(ctx);
+  }
+  ctx.ask(ctx.t('clients.voidReason'), [{ id: 'back', label: ctx.t('clients.back') }], { allowText: true });
+}
+
+async function showErase(ctx: Ctx): Promise<void> {
+  const client = await ownClient(ctx);
+  if (!client) return lost(ctx);
+  ctx.ask(
+    ctx.t('clients.eraseConfirm', { code: client.code }),
+    [{ id: 'back', label: ctx.t('clients.back') }],
+    {
+      allowText: true,
+    },
+  );
+}
+
+/** A questionnaire's title in her language (English when it has no translation). */
+function questionnaireTitle(ctx: ClientView, questionnaireId: string): string {
+  const q = ctx.content.catalog.questionnaire(questionnaireId);
+  if (!q) return questionnaireId;
+  const text =
+    ctx.lang === 'en' ? undefined : ctx.content.catalog.questionnaireText(questionnaireId, ctx.lang);
+  return text?.title ?? q.source.title;
+}
+
+/** What a follow-up is about: the screening that referred her, or the baby's test. */
+function followUpWhat(ctx: ClientView, f: FollowUp): string {
+  const source = f.referral.source;
+  return source.kind === 'screening'
+    ? questionnaireTitle(ctx, source.questionnaire)
+    : ctx.t(`clients.tests.${source.test}`);
+}
+
+const isOverdue = (ctx: ClientView, f: FollowUp): boolean =>
+  f.status === 'open' && f.dueAt !== null && Date.parse(f.dueAt) < ctx.now.getTime() - DAY / 2;
+
+function dueText(ctx: ClientView, f: FollowUp): string {
+  return ctx.t(isOverdue(ctx, f) ? 'clients.overdue' : 'clients.due', { date: f.dueAt?.slice(0, 10) ?? '' });
+}
+
+function followUpLabel(ctx: ClientView, f: FollowUp, client: Client | undefined): string {
+  return `${isOverdue(ctx, f) ? '⏰' : '📅'} ${client?.code ?? ''} · ${followUpWhat(ctx, f)} · ${dueText(ctx, f)}`;
+}
+
+/** What a client's page shows: code, age, groups, screenings (voided marked) and follow-ups. */
+export function describeClient(ctx: ClientView, client: Client): string {
+  const records = ctx.records;
   const lines = [
     ctx.t('clients.header', {
       code: client.code,
@@ -114,12 +378,10 @@ export function describeClient(ctx: FlowContext, client: Client): string {
   const history = records.history(client.id);
   lines.push('', history.length === 0 ? ctx.t('clients.noHistory') : ctx.t('clients.history'));
   for (const s of history.slice(0, 10)) {
-    const q = ctx.services.catalog.questionnaire(s.questionnaire);
-    const title = q
-      ? new QuestionnaireTexts(q.source, ctx.services.catalog, ctx.lang).title()
-      : s.questionnaire;
     const voided = records.isVoided(s.id) ? ` (${ctx.t('clients.voided')})` : '';
-    lines.push(`• ${s.at.slice(0, 10)} ${title}: ${ctx.t(`screening.urgency.${s.urgency}`)}${voided}`);
+    lines.push(
+      `• ${s.at.slice(0, 10)} ${questionnaireTitle(ctx, s.questionnaire)}: ${ctx.t(`screening.urgency.${s.urgency}`)}${voided}`,
+    );
   }
   const followUps = records.followUpsOf(client.id);
   if (followUps.length > 0) {
@@ -131,219 +393,10 @@ export function describeClient(ctx: FlowContext, client: Client): string {
           ? ctx.t(`clients.outcomes.${last?.outcome ?? 'cancelled'}`)
           : f.status === 'pending'
             ? ctx.t('clients.pending')
-            : ctx.t('clients.due', { date: f.dueAt?.slice(0, 10) ?? '' });
-      lines.push(
-        `• ${followUpLabel(ctx, f, client).replace(/^\S+ \S+ · /, '')} → ${state}${last?.note ? ` (${last.note})` : ''}`,
-      );
+            : dueText(ctx, f);
+      const due = f.dueAt ? ` · ${dueText(ctx, f)}` : '';
+      lines.push(`• ${followUpWhat(ctx, f)}${due} → ${state}${last?.note ? ` (${last.note})` : ''}`);
     }
   }
   return lines.join('\n');
-}
-
-async function showClient(ctx: FlowContext, id: string): Promise<void> {
-  const client = await ownClient(ctx, id);
-  if (!client) {
-    ctx.say(ctx.t('clients.notYours'));
-    return showList(ctx);
-  }
-  ctx.session.data = { client: client.id };
-  ctx.goto('client');
-  const open = ctx.services
-    .records()
-    .followUpsOf(client.id)
-    .filter((f) => f.status === 'open');
-  const choices = [
-    { id: 'a:screen', label: ctx.t('clients.screenNow') },
-    ...open.map((f) => ({
-      id: `f:${f.referral.id}`,
-      label: ctx.t('clients.recordOutcome', { what: followUpLabel(ctx, f, client).split(' · ')[1] ?? '' }),
-    })),
-  ];
-  const onInfantSchedule = ctx.services
-    .records()
-    .followUpsOf(client.id)
-    .some((f) => f.referral.source.kind === 'infant-test');
-  if ((onInfantSchedule || client.groups.includes('hiv_exposed_infant')) && !client.breastfeedingEndedAt) {
-    choices.push({ id: 'a:weaned', label: ctx.t('clients.weaned') });
-  }
-  if (
-    ctx.services
-      .records()
-      .history(client.id)
-      .some((s) => !ctx.services.records().isVoided(s.id))
-  ) {
-    choices.push({ id: 'a:void', label: ctx.t('clients.void') });
-  }
-  choices.push(
-    { id: 'a:erase', label: ctx.t('clients.erase') },
-    { id: 'a:list', label: ctx.t('clients.back') },
-  );
-  ctx.ask(describeClient(ctx, client), choices);
-}
-
-async function askOutcome(ctx: FlowContext, referralId: string): Promise<void> {
-  const f = ctx.services.records().followUp(referralId);
-  const client = f ? await ownClient(ctx, f.referral.clientId) : undefined;
-  if (!f || !client || f.status !== 'open') return showList(ctx);
-  ctx.session.data = { client: client.id, referral: referralId };
-  ctx.goto('outcome');
-  const infant = f.referral.source.kind === 'infant-test';
-  const options = infant ? ['negative', 'positive', 'not_yet', 'moved'] : [...OUTCOMES];
-  ctx.ask(
-    ctx.t('clients.askOutcome', {
-      code: client.code,
-      what: followUpLabel(ctx, f, client).split(' · ')[1] ?? '',
-    }),
-    options.map((o) => ({ id: `o:${o}`, label: ctx.t(`clients.outcomes.${o}`) })),
-  );
-}
-
-async function onOutcome(ctx: FlowContext, input: FlowInput): Promise<void> {
-  const outcome = input.kind === 'choice' ? input.id.replace(/^o:/, '') : '';
-  if (!['attended', 'not_yet', 'declined', 'moved', 'negative', 'positive'].includes(outcome))
-    return showList(ctx);
-  ctx.session.data.outcome = outcome;
-  if (outcome === 'not_yet' || outcome === 'moved') return saveOutcome(ctx, null);
-  ctx.goto('outcome-note');
-  ctx.ask(ctx.t('clients.askFinding'), [{ id: 'n:skip', label: ctx.t('clients.skip') }], { allowText: true });
-}
-
-async function onOutcomeNote(ctx: FlowContext, input: FlowInput): Promise<void> {
-  const note = input.kind === 'text' ? input.text.trim().slice(0, 300) : null;
-  return saveOutcome(ctx, note && !/\d{7,}/.test(note.replace(/\D/g, '')) ? note : null);
-}
-
-async function saveOutcome(ctx: FlowContext, note: string | null): Promise<void> {
-  const records = ctx.services.records();
-  const f = records.followUp(String(ctx.session.data.referral ?? ''));
-  const client = f ? await ownClient(ctx, f.referral.clientId) : undefined;
-  const user = ctx.user;
-  if (!f || !client || !user) return showList(ctx);
-  const outcome = String(ctx.session.data.outcome) as
-    | 'attended'
-    | 'not_yet'
-    | 'declined'
-    | 'moved'
-    | 'negative'
-    | 'positive';
-  const at = ctx.now.toISOString();
-  await records.addReferralEvent({
-    at,
-    type: 'outcome',
-    id: ctx.services.ids.id(),
-    referralId: f.referral.id,
-    clientId: client.id,
-    mentorId: user.id,
-    outcome,
-    note,
-    dueAt: outcome === 'not_yet' ? new Date(ctx.now.getTime() + 2 * DAY).toISOString() : null,
-  });
-  ctx.say(ctx.t('clients.outcomeSaved', { outcome: ctx.t(`clients.outcomes.${outcome}`) }));
-  if (outcome === 'positive') {
-    // A positive infant test: start ART and confirm with a repeat test, within 48 hours.
-    await records.addReferralEvent({
-      at,
-      type: 'referral',
-      id: ctx.services.ids.id(),
-      clientId: client.id,
-      mentorId: user.id,
-      teamId: user.teamId,
-      source: { kind: 'infant-test', test: 'nat_6_weeks' },
-      urgency: 'urgent',
-      dueAt: new Date(ctx.now.getTime() + 2 * DAY).toISOString(),
-    });
-    ctx.say(ctx.t('clients.positiveInfant'));
-  }
-  return showClient(ctx, client.id);
-}
-
-async function recordWeaning(ctx: FlowContext, client: Client): Promise<void> {
-  const updated = { ...client, breastfeedingEndedAt: ctx.now.toISOString().slice(0, 10) };
-  await ctx.services.store.clients.put(updated);
-  // The pending final antibody test gets its date now.
-  const pending = ctx.services
-    .records()
-    .followUpsOf(client.id)
-    .find((f) => f.status === 'pending');
-  if (pending && client.birthDate) {
-    const { infantTestDueAt } = await import('../../clients/follow-up.js');
-    const due = infantTestDueAt('final_antibody', new Date(`${client.birthDate}T00:00:00Z`), ctx.now);
-    await ctx.services.records().addReferralEvent({
-      at: ctx.now.toISOString(),
-      type: 'outcome',
-      id: ctx.services.ids.id(),
-      referralId: pending.referral.id,
-      clientId: client.id,
-      mentorId: client.mentorId,
-      outcome: 'not_yet',
-      note: null,
-      dueAt: due?.toISOString() ?? null,
-    });
-    ctx.say(ctx.t('clients.finalTestDue', { date: due?.toISOString().slice(0, 10) ?? '' }));
-  } else if (!pending) {
-    await scheduleInfantTests(ctx, updated);
-  }
-  return showClient(ctx, client.id);
-}
-
-async function askVoid(ctx: FlowContext, client: Client): Promise<void> {
-  const records = ctx.services.records();
-  const history = records.history(client.id).filter((s) => !records.isVoided(s.id));
-  ctx.goto('void-pick');
-  ctx.ask(
-    ctx.t('clients.voidPick'),
-    history.slice(0, 8).map((s) => ({
-      id: `s:${s.id}`,
-      label: `${s.at.slice(0, 10)} ${screeningTitle(ctx, s.questionnaire)}`,
-    })),
-  );
-}
-
-async function onVoidReason(ctx: FlowContext, client: Client | undefined, input: FlowInput): Promise<void> {
-  const reason = input.kind === 'text' ? input.text.trim().slice(0, 200) : '';
-  const screening = ctx.services.records().screening(String(ctx.session.data.screening ?? ''));
-  if (!client || !screening || screening.clientId !== client.id || !ctx.user) return showList(ctx);
-  if (reason.length < 3) return ctx.say(ctx.t('clients.voidReason'));
-  await ctx.services.records().voidScreening({
-    at: ctx.now.toISOString(),
-    type: 'void',
-    id: ctx.services.ids.id(),
-    screeningId: screening.id,
-    clientId: client.id,
-    mentorId: ctx.user.id,
-    reason,
-  });
-  ctx.say(ctx.t('clients.voidedDone'));
-  return showClient(ctx, client.id);
-}
-
-async function askErase(ctx: FlowContext, client: Client): Promise<void> {
-  ctx.goto('erase-confirm');
-  ctx.ask(
-    ctx.t('clients.eraseConfirm', { code: client.code }),
-    [{ id: 'e:no', label: ctx.t('clients.back') }],
-    {
-      allowText: true,
-    },
-  );
-}
-
-async function onErase(ctx: FlowContext, client: Client | undefined, input: FlowInput): Promise<void> {
-  if (
-    !client ||
-    input.kind !== 'text' ||
-    input.text.trim().toUpperCase().replace(/\s/g, '') !== client.code
-  ) {
-    ctx.say(ctx.t('clients.eraseCancelled'));
-    return client ? showClient(ctx, client.id) : showList(ctx);
-  }
-  await ctx.services.records().eraseClient(client.id);
-  await ctx.services.store.clients.remove(client.id);
-  await ctx.services.store.journal<AuditRecord>('audit').append({
-    at: ctx.now.toISOString(),
-    actor: ctx.user?.id ?? null,
-    action: 'client.erased',
-  });
-  ctx.say(ctx.t('clients.erased'));
-  return showList(ctx);
 }

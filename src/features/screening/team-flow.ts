@@ -1,39 +1,136 @@
-import type { Flow, FlowContext } from '../../core/flow.js';
-import type { AuditRecord } from '../../store/port.js';
+import { z } from 'zod';
+import type { User } from '../../accounts/types.js';
+import { reachableClient, teamMentors } from '../../clients/access.js';
+import { handOverClients, mayHandOver } from '../../clients/handover.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
 import { describeClient } from './clients-flow.js';
+
+/** Clients per page of a mentor's list. */
+const PAGE = 10;
+
+const id = z.string().min(1).max(64);
+/** Ids and small values only: the mentor whose clients she looks at, the client, the page. */
+const stateSchema = z.strictObject({
+  mentor: id.optional(),
+  client: id.optional(),
+  page: z.number().int().min(0).max(10_000).optional(),
+});
+type State = z.infer<typeof stateSchema>;
+type Step = 'mentors' | 'clients' | 'client' | 'handover';
+type Ctx = StepContext<State, Step>;
 
 /**
  * A supervisor sees her team's clients read-only, and hands the clients of a mentor who leaves to another mentor
- * of the team. Only her own team, whatever ids are sent.
+ * of the team. Only her own team, whatever ids are sent (src/clients/access.ts, src/clients/handover.ts).
  */
-export const teamClientsFlow: Flow = {
+export const teamClientsFlow = defineFlow<State, Step>({
   id: 'team-clients',
+  ns: 'tm',
   roles: ['supervisor'],
-  async start(ctx) {
-    return listMentors(ctx);
+  state: stateSchema,
+  start(ctx) {
+    return toMentors(ctx);
   },
-  async onInput(ctx, input) {
-    const id = input.kind === 'choice' ? input.id : '';
-    if (id.startsWith('m:')) return listClients(ctx, id.slice(2));
-    if (id.startsWith('c:')) return showClient(ctx, id.slice(2));
-    if (id === 'h:start') return askHandover(ctx);
-    if (id.startsWith('h:to:')) return handover(ctx, id.slice(5));
-    return listMentors(ctx);
+  steps: {
+    mentors: {
+      show: showMentors,
+      async onInput(ctx, input) {
+        const choice = input.kind === 'choice' ? input.id : '';
+        if (choice.startsWith('m:')) return toClients(ctx, choice.slice(2), 0);
+        return showMentors(ctx);
+      },
+    },
+    clients: {
+      show: showClients,
+      async onInput(ctx, input) {
+        const choice = input.kind === 'choice' ? input.id : '';
+        const mentor = ctx.state.mentor ?? '';
+        const page = ctx.state.page ?? 0;
+        if (choice.startsWith('c:')) return toClient(ctx, choice.slice(2));
+        if (choice === 'more') return toClients(ctx, mentor, page + 1);
+        if (choice === 'prev') return toClients(ctx, mentor, Math.max(0, page - 1));
+        if (choice === 'ho') {
+          ctx.goto('handover');
+          return showHandover(ctx);
+        }
+        if (choice === 'back') return toMentors(ctx);
+        return showClients(ctx);
+      },
+    },
+    client: {
+      show: showClient,
+      async onInput(ctx) {
+        return toClients(ctx, ctx.state.mentor ?? '', ctx.state.page ?? 0);
+      },
+    },
+    handover: {
+      show: showHandover,
+      async onInput(ctx, input) {
+        const choice = input.kind === 'choice' ? input.id : '';
+        if (!choice.startsWith('t:')) return toClients(ctx, ctx.state.mentor ?? '', ctx.state.page ?? 0);
+        const mentors = await mentorsOf(ctx);
+        const from = mentors.find((m) => m.id === ctx.state.mentor);
+        const to = mentors.find((m) => m.id === choice.slice(2));
+        if (!ctx.user || !from || !to) return toMentors(ctx);
+        const result = await handOverClients(ctx.store, ctx.records, {
+          actor: ctx.user,
+          from,
+          to,
+          at: ctx.now,
+        });
+        if (result.kind === 'refused') return toClients(ctx, from.id, 0);
+        const t = ctx.services.i18n.t(to.lang);
+        ctx.push(
+          to.id,
+          { type: 'text', text: t('team.youReceived', { count: result.clients, name: from.name }) },
+          { tag: 'handover', data: { to: to.id } },
+        );
+        return ctx.showMenu(
+          ctx.t('team.handedOver', { count: result.clients, from: from.name, to: to.name }),
+        );
+      },
+    },
   },
-};
+  /** The new mentor could not be told: the supervisor tells her herself. */
+  async onDelivery(ctx, report) {
+    if (report.tag !== 'handover' || report.status !== 'failed') return;
+    const to = report.data?.to ? await ctx.store.users.get(report.data.to) : undefined;
+    ctx.say(ctx.t('team.receiverNotTold', { name: to?.name ?? '' }));
+  },
+});
 
-async function teamMentors(ctx: FlowContext) {
-  const teamId = ctx.user?.teamId;
-  return (await ctx.services.store.users.list()).filter(
-    (u) => u.role === 'mentor' && u.teamId === teamId && teamId,
-  );
+async function mentorsOf(ctx: Ctx): Promise<User[]> {
+  return teamMentors(await ctx.store.users.list(), ctx.user);
 }
 
-async function listMentors(ctx: FlowContext): Promise<void> {
-  const mentors = await teamMentors(ctx);
-  if (mentors.length === 0) return ctx.showMenu(ctx.t('team.noMentors'));
-  ctx.session.data = {};
+function toMentors(ctx: Ctx): Promise<void> {
+  ctx.state = {};
   ctx.goto('mentors');
+  return showMentors(ctx);
+}
+
+async function toClients(ctx: Ctx, mentorId: string, page: number): Promise<void> {
+  const mentor = (await mentorsOf(ctx)).find((m) => m.id === mentorId);
+  if (!mentor) return toMentors(ctx);
+  ctx.state = { mentor: mentor.id, page };
+  ctx.goto('clients');
+  return showClients(ctx);
+}
+
+async function toClient(ctx: Ctx, clientId: string): Promise<void> {
+  const client = await reachableClient(ctx.store, ctx.user, clientId, 'read');
+  if (!client) {
+    ctx.say(ctx.t('clients.notYours'));
+    return toMentors(ctx);
+  }
+  ctx.state = { ...ctx.state, client: client.id };
+  ctx.goto('client');
+  return showClient(ctx);
+}
+
+async function showMentors(ctx: Ctx): Promise<void> {
+  const mentors = await mentorsOf(ctx);
+  if (mentors.length === 0) return ctx.showMenu(ctx.t('team.noMentors'));
   ctx.ask(
     ctx.t('team.pickMentor'),
     mentors.map((m) => ({
@@ -43,56 +140,42 @@ async function listMentors(ctx: FlowContext): Promise<void> {
   );
 }
 
-async function listClients(ctx: FlowContext, mentorId: string): Promise<void> {
-  const mentor = (await teamMentors(ctx)).find((m) => m.id === mentorId);
-  if (!mentor) return listMentors(ctx);
-  const clients = await ctx.services.store.clients.list({ mentorId: mentor.id });
-  ctx.session.data = { mentor: mentor.id };
-  ctx.goto('clients');
+async function showClients(ctx: Ctx): Promise<void> {
+  const mentor = (await mentorsOf(ctx)).find((m) => m.id === ctx.state.mentor);
+  if (!mentor) return toMentors(ctx);
+  const clients = (await ctx.store.clients.list({ mentorId: mentor.id }))
+    .filter((c) => c.teamId === ctx.user?.teamId)
+    .reverse();
+  const pages = Math.max(1, Math.ceil(clients.length / PAGE));
+  const page = Math.min(ctx.state.page ?? 0, pages - 1);
   ctx.ask(ctx.t('team.clientsOf', { name: mentor.name, count: clients.length }), [
-    ...clients.slice(-12).map((c) => ({ id: `c:${c.id}`, label: `👤 ${c.code}` })),
-    ...(clients.length > 0 ? [{ id: 'h:start', label: ctx.t('team.handover') }] : []),
-    { id: 'b:mentors', label: ctx.t('clients.back') },
+    ...clients.slice(page * PAGE, (page + 1) * PAGE).map((c) => ({ id: `c:${c.id}`, label: `👤 ${c.code}` })),
+    ...(page + 1 < pages ? [{ id: 'more', label: ctx.t('clients.more') }] : []),
+    ...(page > 0 ? [{ id: 'prev', label: ctx.t('clients.previous') }] : []),
+    ...(clients.length > 0 ? [{ id: 'ho', label: ctx.t('team.handover') }] : []),
+    { id: 'back', label: ctx.t('clients.back') },
   ]);
 }
 
-async function showClient(ctx: FlowContext, clientId: string): Promise<void> {
-  const client = await ctx.services.store.clients.get(clientId);
-  if (!client || !ctx.user?.teamId || client.teamId !== ctx.user.teamId) {
+async function showClient(ctx: Ctx): Promise<void> {
+  const client = await reachableClient(ctx.store, ctx.user, ctx.state.client, 'read');
+  if (!client) {
     ctx.say(ctx.t('clients.notYours'));
-    return listMentors(ctx);
+    return toClients(ctx, ctx.state.mentor ?? '', 0);
   }
-  ctx.goto('client');
   ctx.ask(`${describeClient(ctx, client)}\n\n${ctx.t('team.readOnly')}`, [
-    { id: `m:${client.mentorId}`, label: ctx.t('clients.back') },
+    { id: 'back', label: ctx.t('clients.back') },
   ]);
 }
 
-async function askHandover(ctx: FlowContext): Promise<void> {
-  const from = String(ctx.session.data.mentor ?? '');
-  const others = (await teamMentors(ctx)).filter((m) => m.id !== from && m.active);
+async function showHandover(ctx: Ctx): Promise<void> {
+  const mentors = await mentorsOf(ctx);
+  const from = mentors.find((m) => m.id === ctx.state.mentor);
+  if (!from) return toMentors(ctx);
+  const others = mentors.filter((m) => ctx.user && mayHandOver(ctx.user, from, m));
   if (others.length === 0) return ctx.showMenu(ctx.t('team.noOtherMentor'));
-  ctx.goto('handover');
-  ctx.ask(
-    ctx.t('team.handoverTo'),
-    others.map((m) => ({ id: `h:to:${m.id}`, label: m.name })),
-  );
-}
-
-async function handover(ctx: FlowContext, toId: string): Promise<void> {
-  const mentors = await teamMentors(ctx);
-  const from = mentors.find((m) => m.id === ctx.session.data.mentor);
-  const to = mentors.find((m) => m.id === toId);
-  if (!from || !to || from.id === to.id) return listMentors(ctx);
-  const clients = await ctx.services.store.clients.list({ mentorId: from.id });
-  for (const client of clients) await ctx.services.store.clients.put({ ...client, mentorId: to.id });
-  await ctx.services.store.journal<AuditRecord>('audit').append({
-    at: ctx.now.toISOString(),
-    actor: ctx.user?.id ?? null,
-    action: 'clients.handed_over',
-    detail: { from: from.id, to: to.id, count: clients.length },
-  });
-  const t = ctx.services.i18n.t(to.lang);
-  ctx.push(to.id, { type: 'text', text: t('team.youReceived', { count: clients.length, name: from.name }) });
-  return ctx.showMenu(ctx.t('team.handedOver', { count: clients.length, from: from.name, to: to.name }));
+  ctx.ask(ctx.t('team.handoverTo'), [
+    ...others.map((m) => ({ id: `t:${m.id}`, label: m.name })),
+    { id: 'back', label: ctx.t('clients.back') },
+  ]);
 }

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { Team, User } from '../../src/accounts/types.js';
+import type { Client } from '../../src/clients/types.js';
+import { client, referral, screening } from '../clients/world.js';
+import { allText, ChatDriver } from '../support/chat-driver.js';
+import { makeTestApp } from '../support/fakes.js';
+
+const team: Team = {
+  id: 'team-1',
+  name: 'Blantyre',
+  country: 'MW',
+  timezone: 'Africa/Blantyre',
+  supervisorId: 'sup',
+  createdAt: '2026-11-01T00:00:00.000Z',
+};
+
+const person = (id: string, role: User['role'], address = `cli:${id}`): User => ({
+  id,
+  role,
+  name: id === 'sup' ? 'Chikondi' : id === 'amy' ? 'Amy' : 'Bea',
+  lang: 'en',
+  teamId: team.id,
+  active: true,
+  addresses: [address],
+  lastAddress: address,
+  createdAt: '2026-11-01T00:00:00.000Z',
+  invitedBy: null,
+});
+
+/** A team with a supervisor and two mentors; Amy has clients with screenings and a follow-up. */
+async function teamWithClients(options: { beaAddress?: string; clients?: Client[] } = {}) {
+  const app = await makeTestApp();
+  const { store } = app.services;
+  await store.teams.put(team);
+  await store.users.put(person('sup', 'supervisor'));
+  await store.users.put(person('amy', 'mentor'));
+  await store.users.put(person('bea', 'mentor', options.beaAddress));
+  const clients = options.clients ?? [
+    client('client-erase-me', 'amy', team.id, { code: 'ERS-001' }),
+    client('client-child', 'amy', team.id, { code: 'KID-001', motherId: 'client-erase-me' }),
+  ];
+  for (const c of clients) await store.clients.put(c);
+  const records = app.services.records.direct(store);
+  await records.addScreening({
+    ...screening('scr-1', 'client-erase-me', '2026-11-01T10:00:00.000Z', 'amy'),
+    teamId: team.id,
+  });
+  await records.addReferralEvent({
+    ...referral('ref-1', 'client-erase-me', '2026-11-15T10:00:00.000Z'),
+    mentorId: 'amy',
+  });
+  return { app, chat: new ChatDriver(app) };
+}
+
+describe('My clients', () => {
+  it('after erasing, her session holds only ids of things that still exist', async () => {
+    const { app, chat } = await teamWithClients();
+    expect(allText(await chat.text('amy', '/clients'))).toContain('👤 ERS-001');
+    expect(allText(await chat.tap('amy', '👤 ERS-001'))).toContain('Client ERS-001');
+    expect(allText(await chat.tap('amy', 'Erase this client'))).toContain('type her code ERS-001');
+    const done = allText(await chat.text('amy', 'ers 001'));
+    expect(done).toContain('The client and her records are erased');
+    expect(done).not.toContain('ERS-001');
+
+    const session = JSON.stringify(await app.services.store.sessions.get('cli:amy'));
+    expect(session).not.toContain('client-erase-me');
+    expect(session).not.toContain('ERS-001');
+    expect(session).not.toContain('scr-1');
+    expect(session).not.toContain('ref-1');
+    const stored = (await app.services.store.sessions.get('cli:amy')) as { flow: string; state: unknown };
+    expect(stored).toMatchObject({ flow: 'clients', state: { page: 0 } });
+    expect(await app.services.store.clients.get('client-erase-me')).toBeUndefined();
+    expect((await app.services.store.clients.get('client-child'))?.motherId).toBeNull();
+    await app.close();
+  });
+
+  it('records a follow-up outcome, then shows the page again from ids alone', async () => {
+    const { app, chat } = await teamWithClients();
+    await chat.text('amy', '/clients');
+    await chat.tap('amy', '👤 ERS-001');
+    expect(allText(await chat.tap('amy', 'Record follow-up'))).toContain('Follow-up of ERS-001');
+    expect(allText(await chat.tap('amy', 'went to the clinic'))).toContain('What did the clinic find');
+    const saved = allText(await chat.text('amy', 'started treatment'));
+    expect(saved).toContain('Saved: went to the clinic');
+    expect(saved).toContain('→ went to the clinic (started treatment)');
+    const session = JSON.stringify(await app.services.store.sessions.get('cli:amy'));
+    expect(session).not.toContain('started treatment');
+    expect(session).not.toContain('Client ERS-001');
+    await app.close();
+  });
+
+  it('refuses a client handed over while her page was open, and pages a long list', async () => {
+    const many = Array.from({ length: 12 }, (_, i) =>
+      client(`client-${i}`, 'amy', team.id, { code: `REG-${String(i).padStart(3, '0')}` }),
+    );
+    const { app, chat } = await teamWithClients({
+      clients: [client('client-erase-me', 'amy', team.id, { code: 'ERS-001' }), ...many],
+    });
+    const first = allText(await chat.text('amy', '/clients'));
+    expect(first).toContain('13 clients');
+    expect(first).toContain('More clients');
+    const second = allText(await chat.tap('amy', 'More clients'));
+    expect(second).toContain('◀ Previous');
+    expect(second).toContain('👤 ERS-001');
+    await chat.tap('amy', '👤 ERS-001');
+
+    await chat.text('sup', '/menu');
+    await chat.tap('sup', 'Team clients');
+    await chat.tap('sup', 'Amy');
+    await chat.tap('sup', 'Hand her clients');
+    const handed = allText(await chat.tap('sup', 'Bea'));
+    expect(handed).toContain('13 clients of Amy are now with Bea');
+    expect(allText(chat.log.filter((e) => e.to === 'bea').map((e) => e.message))).toContain(
+      'You now follow 13 clients who were with Amy',
+    );
+
+    const refused = allText(await chat.tap('amy', 'Erase this client'));
+    expect(refused).toContain('not one of yours');
+    expect(refused).toContain('You have no clients yet');
+    expect(await app.services.store.clients.get('client-erase-me')).toMatchObject({ mentorId: 'bea' });
+    await app.close();
+  });
+});
+
+describe('Team clients', () => {
+  it('shows a team client read-only, and tells the supervisor when the new mentor could not be told', async () => {
+    const { app, chat } = await teamWithClients({ beaAddress: 'telegram:404' });
+    await chat.text('sup', '/menu');
+    await chat.tap('sup', 'Team clients');
+    expect(allText(await chat.tap('sup', 'Amy'))).toContain('Amy has 2 clients');
+    const page = allText(await chat.tap('sup', '👤 ERS-001'));
+    expect(page).toContain('Client ERS-001');
+    expect(page).toContain('only her Mentor Mother can change them');
+    expect(page).not.toContain('Erase this client');
+    await chat.tap('sup', 'Back');
+    await chat.tap('sup', 'Hand her clients');
+    expect(allText(await chat.tap('sup', 'Bea'))).toContain('2 clients of Amy are now with Bea');
+    await app.settled();
+    expect(chat.transcript('sup').join('\n')).toContain('I could not reach Bea');
+    await app.close();
+  });
+});
