@@ -53,8 +53,8 @@ describe('Telegram over long polling against a fake Bot API', () => {
   });
 
   it('registers a stranger with an invite code, through inline keyboards', async () => {
-    const team = await createTeam(app.services, null, 'Soweto', 'ZA');
-    const invite = await createInvite(app.services, null, 'mentor', team.id);
+    const team = await createTeam(app.services.store, app.services, null, 'Soweto', 'ZA');
+    const invite = await createInvite(app.services.store, app.services, null, 'mentor', team.id);
     expect(fake.calls.map((c) => c.method)).toEqual(
       expect.arrayContaining(['getMe', 'deleteWebhook', 'getUpdates', 'setMyCommands']),
     );
@@ -68,11 +68,11 @@ describe('Telegram over long polling against a fake Bot API', () => {
     const question = sent[1];
     expect(question?.text).toContain('Which language');
     expect(buttons(question)).toEqual([
-      { text: 'English', data: 'lang:en' },
-      { text: 'Português', data: 'lang:pt' },
-      { text: 'Kiswahili', data: 'lang:sw' },
-      { text: 'Sesotho', data: 'lang:st' },
-      { text: 'Chichewa', data: 'lang:ny' },
+      { text: 'English', data: 'ob.en' },
+      { text: 'Português', data: 'ob.pt' },
+      { text: 'Kiswahili', data: 'ob.sw' },
+      { text: 'Sesotho', data: 'ob.st' },
+      { text: 'Chichewa', data: 'ob.ny' },
     ]);
 
     const english = buttons(question).find((b) => b.text === 'English')?.data ?? '';
@@ -209,7 +209,7 @@ describe('the composition root with TELEGRAM_BOT_TOKEN', () => {
     const fake = await FakeTelegram.start();
     const bot = await startTestBot({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.apiRoot });
     try {
-      const invite = await createInvite(bot.app.services, null, 'admin', null);
+      const invite = await createInvite(bot.app.services.store, bot.app.services, null, 'admin', null);
       fake.queueText(STRANGER, `/start ${invite.code}`);
       const [question] = await fake.waitForMessages(STRANGER, 1, 5000);
       expect(question?.text).toContain('Which language');

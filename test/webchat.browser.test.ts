@@ -175,7 +175,7 @@ describe.skipIf(!hasChromium)('web chat page in a browser', () => {
       expect(mentorCode).toBeDefined();
       const { token: newcomer } = await api('/webchat/api/session', { identity: 'visitor' });
       await api('/webchat/api/messages', { token: newcomer, text: mentorCode });
-      await api('/webchat/api/messages', { token: newcomer, choice: 'lang:en' });
+      await api('/webchat/api/messages', { token: newcomer, choice: 'ob.en' });
       await api('/webchat/api/messages', { token: newcomer, text: 'Zawadi Mwangi' });
       await switchTo(page, 'supervisor');
       await botSays(page, 'Main menu, Grace (demo supervisor)');

@@ -183,8 +183,8 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
   });
 
   it('registers a stranger with an invite code, through lists', async () => {
-    const team = await createTeam(app.services, null, 'Soweto', 'ZA');
-    const invite = await createInvite(app.services, null, 'mentor', team.id);
+    const team = await createTeam(app.services.store, app.services, null, 'Soweto', 'ZA');
+    const invite = await createInvite(app.services.store, app.services, null, 'mentor', team.id);
 
     let sent = await text(STRANGER, 'hello');
     expect(textOf(sent[0])).toContain('I am only for m2m staff');
@@ -193,11 +193,11 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
     const question = sent.at(-1);
     expect(textOf(question)).toContain('Which language');
     expect(interactive(question)?.type).toBe('list'); // 5 choices: more than 3 buttons
-    expect(rows(question).map((r) => r.id)).toEqual(['lang:en', 'lang:pt', 'lang:sw', 'lang:st', 'lang:ny']);
+    expect(rows(question).map((r) => r.id)).toEqual(['ob.en', 'ob.pt', 'ob.sw', 'ob.st', 'ob.ny']);
     expect(rows(question).map((r) => r.title)).toContain('Português');
     expectWithinLimits(question);
 
-    sent = await listReply(STRANGER, 'lang:en');
+    sent = await listReply(STRANGER, 'ob.en');
     expect(textOf(sent[0])).toContain('What name should I use');
 
     sent = await text(STRANGER, 'Thandi Mokoena');

@@ -73,8 +73,8 @@ describe('whatsapp-web.js channel against a fake client', () => {
     await channel.start();
     const client = factory.current;
     client.emit('ready');
-    const team = await createTeam(app.services, null, 'Soweto', 'ZA');
-    const invite = await createInvite(app.services, null, 'mentor', team.id);
+    const team = await createTeam(app.services.store, app.services, null, 'Soweto', 'ZA');
+    const invite = await createInvite(app.services.store, app.services, null, 'mentor', team.id);
 
     client.receiveText(STRANGER, 'hello');
     let sent = await client.waitForMessages(STRANGER, 1);

@@ -1,4 +1,5 @@
 import type { Services } from '../core/services.js';
+import { UnitOfWork } from '../store/unit-of-work.js';
 import { createTeam } from './teams.js';
 import { ROLES, type Role, type User } from './types.js';
 
@@ -19,8 +20,11 @@ export const demoRef = (role: Role): string => `demo-${role}`;
  * (`{"from": "demo-mentor"}`). Idempotent: existing demo users are kept as they are.
  */
 export async function ensureDemoUsers(services: Services): Promise<User[]> {
-  const { store, clock, ids } = services;
-  const team = (await store.teams.byName(DEMO_TEAM)) ?? (await createTeam(services, null, DEMO_TEAM, 'ZA'));
+  const { clock, ids } = services;
+  // One unit: the team and every demo person are kept together, or none of them.
+  const store = new UnitOfWork(services.store);
+  const team =
+    (await store.teams.byName(DEMO_TEAM)) ?? (await createTeam(store, services, null, DEMO_TEAM, 'ZA'));
   const users: User[] = [];
   for (const role of ROLES) {
     const addresses = [`webchat:${demoRef(role)}`, `cli:${demoRef(role)}`];
@@ -46,5 +50,6 @@ export async function ensureDemoUsers(services: Services): Promise<User[]> {
   }
   const supervisor = users.find((u) => u.role === 'supervisor');
   if (supervisor && !team.supervisorId) await store.teams.put({ ...team, supervisorId: supervisor.id });
+  await store.commit();
   return users;
 }

@@ -1,8 +1,8 @@
-import type { Services } from '../core/services.js';
-import type { AuditRecord } from '../store/port.js';
+import type { FlowServices } from '../core/services.js';
+import type { AuditRecord, StoreView } from '../store/port.js';
 import { makeInviteCode } from './invite-codes.js';
 import { mayInvite } from './permissions.js';
-import type { Invite, Role, User } from './types.js';
+import type { Invite, Role, Team, User } from './types.js';
 
 export class InviteNotAllowedError extends Error {
   constructor(role: Role) {
@@ -13,28 +13,33 @@ export class InviteNotAllowedError extends Error {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** What making an invite needs besides the store: the time, random codes and how long codes live. */
+export type InviteEnv = Pick<FlowServices, 'clock' | 'ids' | 'config'>;
+
 /**
- * Creates a one-time invite code. `actor` is the person inviting in chat, or null for the operator's command line
+ * Creates a one-time invite code in `store`: a message's unit of work (committed with her reply) or the store
+ * itself (committed at once). `actor` is the person inviting in chat, or null for the operator's command line
  * (which is how the first admin is made).
  */
 export async function createInvite(
-  services: Services,
+  store: StoreView,
+  env: InviteEnv,
   actor: User | null,
   role: Role,
   teamId: string | null,
 ): Promise<Invite> {
   if (actor && !mayInvite(actor, role, teamId)) throw new InviteNotAllowedError(role);
-  const { store, clock, ids, config } = services;
-  const now = clock.now();
-  let code = makeInviteCode(ids.bytes(8));
-  while (await store.invites.get(code)) code = makeInviteCode(ids.bytes(8));
+  const now = env.clock.now();
+  let code = makeInviteCode(env.ids.bytes(8));
+  // Reading a code that is absent makes the write expect it still absent: two units cannot both take one code.
+  while (await store.invites.get(code)) code = makeInviteCode(env.ids.bytes(8));
   const invite: Invite = {
     code,
     role,
     teamId,
     createdBy: actor?.id ?? null,
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + config.INVITE_TTL_DAYS * DAY_MS).toISOString(),
+    expiresAt: new Date(now.getTime() + env.config.INVITE_TTL_DAYS * DAY_MS).toISOString(),
     usedBy: null,
     usedAt: null,
   };
@@ -55,4 +60,40 @@ export function inviteStatus(invite: Invite | undefined, now: Date): InviteStatu
   if (invite.usedBy) return 'used';
   if (Date.parse(invite.expiresAt) <= now.getTime()) return 'expired';
   return 'valid';
+}
+
+export type RedeemResult =
+  | { ok: true; user: User; invite: Invite; team: Team | undefined }
+  | { ok: false; reason: Exclude<InviteStatus, 'valid'> };
+
+/**
+ * Registers `candidate` with an invite code: she gets the invite's role and team (and leads the team when the
+ * invite is for its supervisor), and the code is used up. Everything is staged in `store`; the invite was read
+ * there before it is written, so when two people race for one code only the first unit to commit wins and the
+ * other fails its optimistic check (ConflictError). Run again, the other is told the code was used.
+ */
+export async function redeemInvite(
+  store: StoreView,
+  code: string,
+  candidate: User,
+  at: Date,
+): Promise<RedeemResult> {
+  const invite = await store.invites.get(code);
+  const status = inviteStatus(invite, at);
+  if (!invite || status !== 'valid') return { ok: false, reason: status === 'valid' ? 'unknown' : status };
+  const used: Invite = { ...invite, usedBy: candidate.id, usedAt: at.toISOString() };
+  const user: User = {
+    ...candidate,
+    role: invite.role,
+    teamId: invite.teamId,
+    invitedBy: invite.createdBy,
+  };
+  await store.invites.put(used);
+  await store.users.put(user);
+  let team = invite.teamId ? await store.teams.get(invite.teamId) : undefined;
+  if (team && invite.role === 'supervisor') {
+    team = { ...team, supervisorId: user.id };
+    await store.teams.put(team);
+  }
+  return { ok: true, user, invite: used, team };
 }

@@ -10,8 +10,8 @@ async function registeredMentor() {
   const app = await makeTestApp();
   const chat = new ChatDriver(app);
   const { createTeam } = await import('../../src/accounts/teams.js');
-  const team = await createTeam(app.services, null, 'Soweto', 'ZA');
-  const invite = await createInvite(app.services, null, 'mentor', team.id);
+  const team = await createTeam(app.services.store, app.services, null, 'Soweto', 'ZA');
+  const invite = await createInvite(app.services.store, app.services, null, 'mentor', team.id);
   await chat.text('m', invite.code);
   await chat.tap('m', 'English');
   await chat.text('m', 'Mpho');
@@ -22,8 +22,8 @@ async function registeredMentor() {
 async function engineWithMentorInvite(app: Awaited<ReturnType<typeof makeTestApp>>, extra: Feature) {
   const { createTeam } = await import('../../src/accounts/teams.js');
   const engine = new Engine(app.services, [...allFeatures(), extra]);
-  const team = await createTeam(app.services, null, 'T', 'ZA');
-  return { engine, invite: await createInvite(app.services, null, 'mentor', team.id) };
+  const team = await createTeam(app.services.store, app.services, null, 'T', 'ZA');
+  return { engine, invite: await createInvite(app.services.store, app.services, null, 'mentor', team.id) };
 }
 
 describe('engine', () => {

@@ -64,7 +64,7 @@ describe('follow-up reminders', () => {
   it('are sent at REMINDER_TIME in the team timezone, and only to mentors with something due', async () => {
     const app = await makeTestApp();
     const { createTeam } = await import('../../src/accounts/teams.js');
-    const team = await createTeam(app.services, null, 'Kisumu', 'KE');
+    const team = await createTeam(app.services.store, app.services, null, 'Kisumu', 'KE');
     for (const [id, name] of [
       ['m1', 'Akinyi'],
       ['m2', 'Atieno'],

@@ -24,8 +24,8 @@ describe('logs', () => {
       ids: new SeededIds(),
     });
     const chat = new ChatDriver(app, 'telegram');
-    const team = await createTeam(app.services, null, 'Secret Team', 'ZA');
-    const invite = await createInvite(app.services, null, 'mentor', team.id);
+    const team = await createTeam(app.services.store, app.services, null, 'Secret Team', 'ZA');
+    const invite = await createInvite(app.services.store, app.services, null, 'mentor', team.id);
     await chat.text('27821234567', 'I have HIV and my name is Nomsa');
     await chat.text('27821234567', invite.code);
     await chat.text('27821234567', '1');

@@ -2,6 +2,7 @@ import { formatDate } from '../../accounts/display.js';
 import { createInvite } from '../../accounts/invites.js';
 import { createTeam } from '../../accounts/teams.js';
 import { ROLES, type Role, type Team } from '../../accounts/types.js';
+import { UnitOfWork } from '../../store/unit-of-work.js';
 import { CliError, openApp } from '../open-app.js';
 
 export interface InviteOptions {
@@ -23,11 +24,13 @@ export async function inviteCommand(options: InviteOptions): Promise<void> {
   const app = await openApp({ writes: true });
   try {
     const { services } = app;
+    // A new team and its invite are kept together, or neither.
+    const unit = new UnitOfWork(services.store);
     let team: Team | undefined;
     if (options.team) {
       if (role !== 'mentor' && role !== 'supervisor')
         throw new CliError('--team is for mentors and supervisors', 2);
-      team = await services.store.teams.byName(options.team);
+      team = await unit.teams.byName(options.team);
       if (!team && role === 'mentor') {
         throw new CliError(
           `no team "${options.team}": invite its supervisor first with --role supervisor --team`,
@@ -43,12 +46,13 @@ export async function inviteCommand(options: InviteOptions): Promise<void> {
             .join(', ');
           throw new CliError(`--country "${options.country}" is not a programme country (${known})`, 2);
         }
-        team = await createTeam(services, null, options.team, country, options.timezone);
+        team = await createTeam(unit, services, null, options.team, country, options.timezone);
       }
     } else if (role === 'mentor' || role === 'supervisor') {
       throw new CliError(`a ${role} belongs to a team: add --team NAME`, 2);
     }
-    const invite = await createInvite(services, null, role, team?.id ?? null);
+    const invite = await createInvite(unit, services, null, role, team?.id ?? null);
+    await unit.commit();
     if (options.json) {
       process.stdout.write(
         `${JSON.stringify({ code: invite.code, role, team: team?.name ?? null, expires: invite.expiresAt })}\n`,

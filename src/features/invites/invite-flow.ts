@@ -1,116 +1,159 @@
+import { z } from 'zod';
 import { formatDate, roleLabel } from '../../accounts/display.js';
 import { createInvite } from '../../accounts/invites.js';
 import { invitableRoles } from '../../accounts/permissions.js';
 import { createTeam } from '../../accounts/teams.js';
-import { ROLES, type Role, type Team } from '../../accounts/types.js';
-import type { Flow, FlowContext } from '../../core/flow.js';
+import { ROLES, type Role } from '../../accounts/types.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
 
 const TEAM_CHOICES = 9;
 
-/** Admins invite anyone; supervisors invite Mentor Mothers into their own team. */
-export const inviteFlow: Flow = {
+const stateSchema = z.object({
+  role: z.enum(ROLES).nullable(),
+  /** The name of a team to create (a supervisor's invite), once typed. */
+  teamName: z.string().nullable(),
+});
+type State = z.infer<typeof stateSchema>;
+type Step = 'role' | 'team' | 'teamName' | 'country';
+type Ctx = StepContext<State, Step>;
+
+/**
+ * Admins invite anyone; supervisors invite Mentor Mothers into their own team. Choice ids: `r:<role>`,
+ * `t:<team id>`, `t:new`, `c:<country code>`.
+ */
+export const inviteFlow = defineFlow<State, Step>({
   id: 'invite',
+  ns: 'iv',
   roles: ['admin', 'supervisor'],
+  state: stateSchema,
 
   async start(ctx) {
-    const user = ctx.user;
-    if (!user) return;
-    const roles = invitableRoles(user);
-    if (user.role === 'supervisor' && roles.length === 1 && roles[0] === 'mentor') {
-      return finish(ctx, 'mentor', user.teamId);
+    ctx.state = { role: null, teamName: null };
+    const roles = ctx.user ? invitableRoles(ctx.user) : [];
+    if (roles.length === 0) return ctx.showMenu(ctx.t('errors.notAllowed'));
+    if (ctx.user?.role === 'supervisor' && roles.length === 1 && roles[0] === 'mentor') {
+      return issue(ctx, 'mentor', ctx.user.teamId);
     }
     ctx.goto('role');
-    ctx.ask(
-      ctx.t('invite.askRole'),
-      roles.map((role) => ({ id: `role:${role}`, label: roleLabel(ctx.t, role) })),
-    );
+    return askRole(ctx);
   },
 
-  async onInput(ctx, input) {
-    const data = ctx.session.data;
-    switch (ctx.session.step) {
-      case 'role': {
-        const role = input.kind === 'choice' ? (input.id.replace(/^role:/, '') as Role) : undefined;
-        if (!role || !ROLES.includes(role)) return ctx.showMenu();
-        data.role = role;
-        if (role === 'mentor' || role === 'supervisor') return askTeam(ctx, role);
-        return finish(ctx, role, null);
-      }
-      case 'team': {
-        const role = data.role as Role;
-        if (input.kind === 'choice' && input.id === 'team:new') {
+  steps: {
+    role: {
+      show: askRole,
+      async onInput(ctx, input) {
+        const role = input.kind === 'choice' ? input.id.replace(/^r:/, '') : '';
+        const allowed = ctx.user ? invitableRoles(ctx.user) : [];
+        const picked = allowed.find((r) => r === role);
+        if (!picked) return askRole(ctx);
+        ctx.state = { ...ctx.state, role: picked };
+        if (picked === 'mentor' || picked === 'supervisor') return enterTeam(ctx, picked);
+        return issue(ctx, picked, null);
+      },
+    },
+    team: {
+      show: askTeam,
+      async onInput(ctx, input) {
+        const role = ctx.state.role;
+        if (role !== 'mentor' && role !== 'supervisor') return ctx.showMenu();
+        if (input.kind === 'choice' && input.id === 't:new' && role === 'supervisor') {
           ctx.goto('teamName');
-          return ctx.say(ctx.t('invite.askTeamName'));
+          return askTeamName(ctx);
         }
         const team =
-          input.kind === 'choice'
-            ? await ctx.services.store.teams.get(input.id.replace(/^team:/, ''))
+          input.kind === 'choice' && input.id.startsWith('t:')
+            ? await ctx.store.teams.get(input.id.slice(2))
             : input.kind === 'text'
-              ? await ctx.services.store.teams.byName(input.text)
+              ? await ctx.store.teams.byName(input.text)
               : undefined;
-        if (team) return finish(ctx, role, team.id);
-        if (input.kind === 'text' && role === 'supervisor') return askCountry(ctx, input.text);
+        if (team) return issue(ctx, role, team.id);
+        if (input.kind === 'text' && role === 'supervisor') return takeTeamName(ctx, input.text);
         ctx.say(ctx.t('invite.noSuchTeam'));
-        return askTeam(ctx, role);
-      }
-      case 'teamName': {
-        if (input.kind !== 'text') return ctx.say(ctx.t('invite.askTeamName'));
-        return askCountry(ctx, input.text);
-      }
-      case 'country': {
-        const code = input.kind === 'choice' ? input.id.replace(/^cc:/, '') : '';
-        if (!ctx.services.countries.get(code)) return ctx.showMenu();
-        const team = await createTeam(ctx.services, ctx.user?.id ?? null, String(data.teamName), code);
-        return finish(ctx, 'supervisor', team.id);
-      }
-      default:
-        return ctx.showMenu();
-    }
-  },
-};
-
-async function askTeam(ctx: FlowContext, role: Role): Promise<void> {
-  const teams = (await ctx.services.store.teams.list()).sort((a, b) => a.name.localeCompare(b.name));
-  if (role === 'mentor' && teams.length === 0) {
-    return ctx.showMenu(ctx.t('invite.noTeamsYet'));
-  }
-  ctx.goto('team');
-  const shown = teams.slice(0, TEAM_CHOICES).map((team) => ({ id: `team:${team.id}`, label: team.name }));
-  if (role === 'supervisor') shown.push({ id: 'team:new', label: ctx.t('invite.newTeam') });
-  const more = teams.length > TEAM_CHOICES ? `\n${ctx.t('invite.typeTeamName')}` : '';
-  ctx.ask(
-    `${ctx.t(role === 'supervisor' ? 'invite.askTeamForSupervisor' : 'invite.askTeam')}${more}`,
-    shown,
-    {
-      allowText: true,
+        return askTeam(ctx);
+      },
     },
+    teamName: {
+      show: askTeamName,
+      async onInput(ctx, input) {
+        if (input.kind !== 'text') return askTeamName(ctx);
+        return takeTeamName(ctx, input.text);
+      },
+    },
+    country: {
+      show: askCountry,
+      async onInput(ctx, input) {
+        const code = input.kind === 'choice' ? input.id.replace(/^c:/, '') : '';
+        const { countries } = ctx.content;
+        const name = ctx.state.teamName;
+        if (!name) return ctx.showMenu();
+        if (!countries.get(code)) return askCountry(ctx);
+        const { clock, ids } = ctx.services;
+        const team = await createTeam(ctx.store, { clock, ids, countries }, ctx.user?.id ?? null, name, code);
+        return issue(ctx, 'supervisor', team.id);
+      },
+    },
+  },
+});
+
+function askRole(ctx: Ctx): void {
+  const roles = ctx.user ? invitableRoles(ctx.user) : [];
+  ctx.ask(
+    ctx.t('invite.askRole'),
+    roles.map((role) => ({ id: `r:${role}`, label: roleLabel(ctx.t, role) })),
   );
 }
 
-async function askCountry(ctx: FlowContext, rawName: string): Promise<void> {
+async function enterTeam(ctx: Ctx, role: 'mentor' | 'supervisor'): Promise<void> {
+  if (role === 'mentor' && (await ctx.store.teams.list()).length === 0) {
+    return ctx.showMenu(ctx.t('invite.noTeamsYet'));
+  }
+  ctx.goto('team');
+  return askTeam(ctx);
+}
+
+async function askTeam(ctx: Ctx): Promise<void> {
+  const supervisor = ctx.state.role === 'supervisor';
+  const teams = (await ctx.store.teams.list()).sort((a, b) => a.name.localeCompare(b.name));
+  const shown = teams.slice(0, TEAM_CHOICES).map((team) => ({ id: `t:${team.id}`, label: team.name }));
+  if (supervisor) shown.push({ id: 't:new', label: ctx.t('invite.newTeam') });
+  const more = teams.length > TEAM_CHOICES ? `\n${ctx.t('invite.typeTeamName')}` : '';
+  ctx.ask(`${ctx.t(supervisor ? 'invite.askTeamForSupervisor' : 'invite.askTeam')}${more}`, shown, {
+    allowText: true,
+  });
+}
+
+function askTeamName(ctx: Ctx): void {
+  ctx.say(ctx.t('invite.askTeamName'));
+}
+
+async function takeTeamName(ctx: Ctx, rawName: string): Promise<void> {
   const name = rawName.trim().replace(/\s+/g, ' ');
   if (name.length < 2 || name.length > 60) {
     ctx.goto('teamName');
     return ctx.say(ctx.t('invite.teamNameLength'));
   }
-  if (await ctx.services.store.teams.byName(name)) {
+  if (await ctx.store.teams.byName(name)) {
     ctx.goto('teamName');
     return ctx.say(ctx.t('invite.teamExists', { team: name }));
   }
-  ctx.session.data.teamName = name;
+  ctx.state = { ...ctx.state, teamName: name };
   ctx.goto('country');
+  return askCountry(ctx);
+}
+
+function askCountry(ctx: Ctx): void {
   ctx.ask(
-    ctx.t('invite.askCountry', { team: name }),
-    ctx.services.countries
-      .list()
+    ctx.t('invite.askCountry', { team: ctx.state.teamName ?? '' }),
+    [...ctx.content.countries.list()]
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((c) => ({ id: `cc:${c.code}`, label: c.name })),
+      .map((c) => ({ id: `c:${c.code}`, label: c.name })),
   );
 }
 
-async function finish(ctx: FlowContext, role: Role, teamId: string | null): Promise<void> {
-  const team: Team | undefined = teamId ? await ctx.services.store.teams.get(teamId) : undefined;
-  const invite = await createInvite(ctx.services, ctx.user, role, teamId);
+/** Makes the code (staged with this message) and tells her; the menu follows. */
+async function issue(ctx: Ctx, role: Role, teamId: string | null): Promise<void> {
+  const team = teamId ? await ctx.store.teams.get(teamId) : undefined;
+  const invite = await createInvite(ctx.store, ctx.services, ctx.user, role, teamId);
   const timeZone = team?.timezone ?? ctx.services.config.TZ;
   ctx.say(
     ctx.t(team ? 'invite.createdTeam' : 'invite.created', {

@@ -1,70 +1,54 @@
-import { makeInviteCode } from '../../accounts/invite-codes.js';
-import { ROLES, type User } from '../../accounts/types.js';
-import type { Feature, Flow, FlowContext } from '../../core/flow.js';
-import type { AuditRecord } from '../../store/port.js';
+import { z } from 'zod';
+import { issueLinkCode, linkCodeOwner, redeemLinkCode } from '../../accounts/link.js';
+import { ROLES } from '../../accounts/types.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
+import type { Feature } from '../../core/flow.js';
 
-const LINK_TTL_MS = 15 * 60_000;
-
-const normalise = (text: string): string => text.toUpperCase().replace(/[\s-]/g, '');
+type Ctx = StepContext<null, never>;
 
 /**
  * One person, several channels: /link gives a short-lived code; /link CODE sent from another channel joins that
- * chat to the same account (a stranger's chat only: a chat that belongs to an account stays with it).
+ * chat to the same account (a stranger's chat only: a chat that belongs to an account stays with it). It asks
+ * nothing, so it has no steps: it answers and ends at the menu.
  */
-const linkFlow: Flow = {
+const linkFlow = defineFlow<null, never>({
   id: 'link',
+  ns: 'ln',
   roles: null,
+  state: z.null(),
   async start(ctx, args) {
-    const code = typeof args?.args === 'string' ? args.args : '';
+    ctx.state = null;
+    const code = typeof args.args === 'string' ? args.args : '';
     if (code) return redeem(ctx, code);
-    if (!ctx.user) return ctx.say(ctx.t('stranger.welcome'));
-    return issue(ctx, ctx.user);
+    if (!ctx.user) {
+      ctx.endFlow();
+      return ctx.say(ctx.t('stranger.welcome'));
+    }
+    return issue(ctx, ctx.user.id);
   },
-  async onInput(ctx) {
-    return ctx.showMenu();
-  },
-};
+  steps: {},
+});
 
-async function issue(ctx: FlowContext, user: User): Promise<void> {
-  const code = makeInviteCode(ctx.services.ids.bytes(8));
-  const updated = {
-    ...user,
-    link: { code: normalise(code), expiresAt: new Date(ctx.now.getTime() + LINK_TTL_MS).toISOString() },
-  };
-  await ctx.services.store.users.put(updated);
-  ctx.setUser(updated);
-  ctx.say(ctx.t('link.code', { code }));
+async function issue(ctx: Ctx, userId: string): Promise<void> {
+  const issued = await issueLinkCode(ctx.store, userId, ctx.services.ids.bytes(8), ctx.now);
+  if (!issued) return ctx.showMenu();
+  ctx.setUser(issued.user);
+  ctx.say(ctx.t('link.code', { code: issued.code }));
   await ctx.showMenu();
 }
 
-async function redeem(ctx: FlowContext, typed: string): Promise<void> {
-  const { store } = ctx.services;
-  const code = normalise(typed);
-  const owner = (await store.users.list()).find(
-    (u) => u.active && u.link?.code === code && Date.parse(u.link.expiresAt) > ctx.now.getTime(),
-  );
+async function redeem(ctx: Ctx, typed: string): Promise<void> {
   if (ctx.user) {
     // This chat is hers already; only a live code of someone else's account is refused as another account.
+    const owner = await linkCodeOwner(ctx.store, typed, ctx.now);
     ctx.say(ctx.t(owner && owner.id !== ctx.user.id ? 'link.otherAccount' : 'link.alreadyYours'));
     return ctx.showMenu();
   }
-  if (!owner) {
+  const linked = await redeemLinkCode(ctx.store, typed, ctx.address, ctx.inbound.channel, ctx.now);
+  if (!linked) {
     ctx.endFlow();
     return ctx.say(ctx.t('link.unknown'));
   }
-  const linked: User = {
-    ...owner,
-    addresses: [...new Set([...owner.addresses, ctx.address])],
-    lastAddress: ctx.address,
-    link: null,
-  };
-  await store.users.put(linked);
-  await store.journal<AuditRecord>('audit').append({
-    at: ctx.now.toISOString(),
-    actor: owner.id,
-    action: 'user.channel_linked',
-    detail: { channel: ctx.inbound.channel },
-  });
   ctx.setUser(linked);
   ctx.say(ctx.t('link.linked', { name: linked.name }));
   await ctx.showMenu();

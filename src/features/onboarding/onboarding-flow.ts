@@ -1,69 +1,84 @@
+import { z } from 'zod';
 import { LANGUAGE_NAMES, roleLabel } from '../../accounts/display.js';
 import { normaliseInviteCode } from '../../accounts/invite-codes.js';
-import { inviteStatus } from '../../accounts/invites.js';
+import { inviteStatus, redeemInvite } from '../../accounts/invites.js';
 import { isLang, LANGUAGES, type User } from '../../accounts/types.js';
-import type { Flow, FlowContext } from '../../core/flow.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
 import type { AuditRecord } from '../../store/port.js';
 import { validateDisplayName } from './display-name.js';
 
+const stateSchema = z.object({
+  /** The invite code as stored (XXXX-XXXX). */
+  code: z.string(),
+  lang: z.enum(LANGUAGES).nullable(),
+});
+type State = z.infer<typeof stateSchema>;
+type Step = 'language' | 'name';
+type Ctx = StepContext<State, Step>;
+
 /** Registration with an invite code: language, then the name her colleagues know her by. */
-export const onboardingFlow: Flow = {
+export const onboardingFlow = defineFlow<State, Step>({
   id: 'onboarding',
+  ns: 'ob',
   roles: null,
+  state: stateSchema,
 
   async start(ctx, args) {
-    const code = normaliseInviteCode(String(args?.code ?? ''));
-    const invite = code ? await ctx.services.store.invites.get(code) : undefined;
-    const status = inviteStatus(invite, ctx.now);
+    const code = normaliseInviteCode(String(args.code ?? ''));
+    const status = code ? inviteStatus(await ctx.store.invites.get(code), ctx.now) : 'unknown';
     if (!code || status !== 'valid') {
       ctx.endFlow();
       ctx.services.logger.info({ status }, 'invite refused');
-      ctx.say(ctx.t(`onboarding.code.${code ? status : 'unknown'}`));
+      ctx.say(ctx.t(`onboarding.code.${status}`));
       return;
     }
-    ctx.session.data = { code };
+    ctx.state = { code, lang: null };
     ctx.goto('language');
-    askLanguage(ctx);
+    return showLanguages(ctx);
   },
 
-  async onInput(ctx, input) {
-    switch (ctx.session.step) {
-      case 'language': {
-        const lang = input.kind === 'choice' ? input.id.replace(/^lang:/, '') : '';
-        if (!isLang(lang)) return askLanguage(ctx);
-        ctx.session.data.lang = lang;
+  steps: {
+    language: {
+      show: showLanguages,
+      onInput(ctx, input) {
+        const lang = input.kind === 'choice' ? input.id : '';
+        if (!isLang(lang)) return showLanguages(ctx);
+        ctx.state = { ...ctx.state, lang };
         ctx.setLang(lang);
         ctx.goto('name');
-        return ctx.say(ctx.t('onboarding.askName'));
-      }
-      case 'name': {
-        if (input.kind !== 'text') return ctx.say(ctx.t('onboarding.askName'));
+        return askName(ctx);
+      },
+    },
+    name: {
+      show: askName,
+      async onInput(ctx, input) {
+        if (input.kind !== 'text') return askName(ctx);
         const problem = validateDisplayName(input.text);
         if (problem) return ctx.say(ctx.t(`onboarding.name.${problem}`));
         return register(ctx, input.text.trim().replace(/\s+/g, ' '));
-      }
-      default:
-        ctx.endFlow();
-        return ctx.say(ctx.t('stranger.welcome'));
-    }
+      },
+    },
   },
-};
+});
 
-function askLanguage(ctx: FlowContext): void {
+function showLanguages(ctx: Ctx): void {
   ctx.ask(
     ctx.t('onboarding.askLanguage'),
-    LANGUAGES.map((lang) => ({ id: `lang:${lang}`, label: LANGUAGE_NAMES[lang] })),
+    LANGUAGES.map((lang) => ({ id: lang, label: LANGUAGE_NAMES[lang] })),
   );
 }
 
-async function register(ctx: FlowContext, name: string): Promise<void> {
-  const { store, ids, logger, pseudo } = ctx.services;
-  const lang = isLang(ctx.session.data.lang) ? ctx.session.data.lang : ctx.lang;
+function askName(ctx: Ctx): void {
+  ctx.say(ctx.t('onboarding.askName'));
+}
+
+async function register(ctx: Ctx, name: string): Promise<void> {
+  const { ids, logger, pseudo, i18n } = ctx.services;
   const candidate: User = {
     id: ids.id(),
     role: 'mentor',
     name,
-    lang,
+    lang: ctx.state.lang ?? ctx.lang,
     teamId: null,
     active: true,
     addresses: [ctx.address],
@@ -71,18 +86,18 @@ async function register(ctx: FlowContext, name: string): Promise<void> {
     createdAt: ctx.now.toISOString(),
     invitedBy: null,
   };
-  const code = String(ctx.session.data.code);
-  const result = await store.redeemInvite(code, candidate, ctx.now);
+  // Staged in this message's unit: if someone else's registration with the same code commits first, the unit
+  // fails its check, the message runs again and she is told the code was used.
+  const result = await redeemInvite(ctx.store, ctx.state.code, candidate, ctx.now);
   ctx.endFlow();
   if (!result.ok) {
     // Someone else used the code, or it expired, while she was typing her name.
     ctx.say(ctx.t(`onboarding.code.${result.reason}`));
     return;
   }
-  const user: User = { ...result.user, invitedBy: result.invite.createdBy };
-  if (user.invitedBy) await store.users.put(user);
+  const { user, invite, team } = result;
   ctx.setUser(user);
-  await store.journal<AuditRecord>('audit').append({
+  await ctx.store.journal<AuditRecord>('audit').append({
     at: ctx.now.toISOString(),
     actor: user.id,
     action: 'user.registered',
@@ -90,7 +105,6 @@ async function register(ctx: FlowContext, name: string): Promise<void> {
   });
   logger.info({ user: pseudo(user.id), role: user.role, channel: ctx.inbound.channel }, 'user registered');
 
-  const team = user.teamId ? await store.teams.get(user.teamId) : undefined;
   ctx.say(
     ctx.t(team ? 'onboarding.welcomeTeam' : 'onboarding.welcome', {
       name: user.name,
@@ -98,9 +112,9 @@ async function register(ctx: FlowContext, name: string): Promise<void> {
       team: team?.name,
     }),
   );
-  const inviter = result.invite.createdBy ? await store.users.get(result.invite.createdBy) : undefined;
+  const inviter = invite.createdBy ? await ctx.store.users.get(invite.createdBy) : undefined;
   if (inviter?.active) {
-    const t = ctx.services.i18n.t(inviter.lang);
+    const t = i18n.t(inviter.lang);
     ctx.push(inviter.id, {
       type: 'text',
       text: t('invite.redeemed', { name: user.name, role: roleLabel(t, user.role) }),

@@ -1,39 +1,86 @@
+import { z } from 'zod';
 import { roleLabel } from '../../accounts/display.js';
-import { mayManageUsers } from '../../accounts/permissions.js';
-import type { Flow, FlowContext } from '../../core/flow.js';
-import type { AuditRecord } from '../../store/port.js';
+import { setUserActive } from '../../accounts/users.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
 
 const PAGE = 8;
 
-/** Admins see everyone and can deactivate (or reactivate) an account; a deactivated person gets nothing. */
-export const usersFlow: Flow = {
+const stateSchema = z.object({
+  page: z.number().int().min(0),
+  /** The account on screen, in the `user` step. */
+  target: z.string().nullable(),
+});
+type State = z.infer<typeof stateSchema>;
+type Step = 'list' | 'user';
+type Ctx = StepContext<State, Step>;
+
+/**
+ * Admins see everyone and can deactivate (or reactivate) an account; a deactivated person gets nothing.
+ * Choice ids: `p:<user id>`, `more`, `back`, `off`, `on`.
+ */
+export const usersFlow = defineFlow<State, Step>({
   id: 'users',
+  ns: 'us',
   roles: ['admin'],
+  state: stateSchema,
 
-  async start(ctx) {
-    return showPage(ctx, 0);
+  start(ctx) {
+    ctx.state = { page: 0, target: null };
+    ctx.goto('list');
+    return showList(ctx);
   },
 
-  async onInput(ctx, input) {
-    if (!ctx.user || !mayManageUsers(ctx.user) || input.kind !== 'choice') return ctx.showMenu();
-    const { id } = input;
-    if (id === 'u:more') return showPage(ctx, Number(ctx.session.data.page ?? 0) + 1);
-    if (id === 'u:back') return showPage(ctx, Number(ctx.session.data.page ?? 0));
-    if (id.startsWith('u:pick:')) return showUser(ctx, id.slice('u:pick:'.length));
-    if (id === 'u:toggle') return toggle(ctx);
-    return ctx.showMenu();
+  steps: {
+    list: {
+      show: showList,
+      async onInput(ctx, input) {
+        if (input.kind !== 'choice') return showList(ctx);
+        if (input.id === 'more') {
+          ctx.state = { ...ctx.state, page: ctx.state.page + 1 };
+          return showList(ctx);
+        }
+        if (input.id.startsWith('p:')) {
+          ctx.state = { ...ctx.state, target: input.id.slice(2) };
+          ctx.goto('user');
+          return showUser(ctx);
+        }
+        return showList(ctx);
+      },
+    },
+    user: {
+      show: showUser,
+      async onInput(ctx, input) {
+        const id = input.kind === 'choice' ? input.id : '';
+        if ((id === 'off' || id === 'on') && ctx.user && ctx.state.target) {
+          const result = await setUserActive(ctx.store, ctx.user, ctx.state.target, id === 'on', ctx.now);
+          if (result.ok) {
+            const key = result.user.active ? 'users.reactivated' : 'users.deactivated';
+            ctx.say(ctx.t(key, { name: result.user.name }));
+          }
+        } else if (id !== 'back') {
+          return showUser(ctx);
+        }
+        return backToList(ctx);
+      },
+    },
   },
-};
+});
 
-async function showPage(ctx: FlowContext, page: number): Promise<void> {
-  const { store } = ctx.services;
-  const teams = new Map((await store.teams.list()).map((t) => [t.id, t.name]));
-  const users = (await store.users.list()).sort((a, b) => a.name.localeCompare(b.name));
-  const start = page * PAGE < users.length ? page * PAGE : 0;
-  ctx.session.data = { page: start / PAGE };
+function backToList(ctx: Ctx): Promise<void> {
+  ctx.state = { ...ctx.state, target: null };
   ctx.goto('list');
+  return showList(ctx);
+}
+
+async function showList(ctx: Ctx): Promise<void> {
+  const teams = new Map((await ctx.store.teams.list()).map((t) => [t.id, t.name]));
+  const users = (await ctx.store.users.list()).sort((a, b) => a.name.localeCompare(b.name));
+  // Past the last page, back to the first.
+  const page = ctx.state.page * PAGE < users.length ? ctx.state.page : 0;
+  if (page !== ctx.state.page) ctx.state = { ...ctx.state, page };
+  const start = page * PAGE;
   const shown = users.slice(start, start + PAGE).map((u) => ({
-    id: `u:pick:${u.id}`,
+    id: `p:${u.id}`,
     label: [
       u.name,
       roleLabel(ctx.t, u.role),
@@ -43,44 +90,27 @@ async function showPage(ctx: FlowContext, page: number): Promise<void> {
       .filter(Boolean)
       .join(' · '),
   }));
-  if (start + PAGE < users.length) shown.push({ id: 'u:more', label: ctx.t('users.more') });
+  if (start + PAGE < users.length) shown.push({ id: 'more', label: ctx.t('users.more') });
   ctx.ask(ctx.t('users.title', { count: users.length }), shown);
 }
 
-async function showUser(ctx: FlowContext, userId: string): Promise<void> {
-  const target = await ctx.services.store.users.get(userId);
-  if (!target) return showPage(ctx, 0);
-  ctx.session.data.target = target.id;
-  ctx.goto('user');
-  const team = target.teamId ? await ctx.services.store.teams.get(target.teamId) : undefined;
+async function showUser(ctx: Ctx): Promise<void> {
+  const target = ctx.state.target ? await ctx.store.users.get(ctx.state.target) : undefined;
+  if (!target) return backToList(ctx);
+  const team = target.teamId ? await ctx.store.teams.get(target.teamId) : undefined;
   const details = ctx.t('users.details', {
     name: target.name,
     role: roleLabel(ctx.t, target.role),
     team: team?.name ?? '-',
     status: ctx.t(target.active ? 'users.active' : 'users.inactive'),
   });
-  const choices = [{ id: 'u:back', label: ctx.t('users.back') }];
+  const choices = [{ id: 'back', label: ctx.t('users.back') }];
   if (target.id !== ctx.user?.id) {
-    choices.unshift({
-      id: 'u:toggle',
-      label: ctx.t(target.active ? 'users.deactivate' : 'users.reactivate'),
-    });
+    choices.unshift(
+      target.active
+        ? { id: 'off', label: ctx.t('users.deactivate') }
+        : { id: 'on', label: ctx.t('users.reactivate') },
+    );
   }
   ctx.ask(details, choices);
-}
-
-async function toggle(ctx: FlowContext): Promise<void> {
-  const { store } = ctx.services;
-  const target = await store.users.get(String(ctx.session.data.target));
-  if (!target || target.id === ctx.user?.id) return showPage(ctx, 0);
-  const updated = { ...target, active: !target.active };
-  await store.users.put(updated);
-  await store.journal<AuditRecord>('audit').append({
-    at: ctx.now.toISOString(),
-    actor: ctx.user?.id ?? null,
-    action: updated.active ? 'user.reactivated' : 'user.deactivated',
-    target: target.id,
-  });
-  ctx.say(ctx.t(updated.active ? 'users.reactivated' : 'users.deactivated', { name: target.name }));
-  return showPage(ctx, Number(ctx.session.data.page ?? 0));
 }
