@@ -1,199 +1,203 @@
-import { makeClientCode, parseClientCode, parseRegisterNumber } from '../../clients/client-code.js';
-import { infantTestDueAt } from '../../clients/follow-up.js';
-import { type Client, INFANT_TESTS } from '../../clients/types.js';
-import type { FlowContext, FlowInput } from '../../core/flow.js';
-import { CLIENT_GROUPS, type ClientGroup } from '../../screening/schema.js';
+import { z } from 'zod';
+import { parseClientCode, parseRegisterNumber } from '../../clients/client-code.js';
+import { scheduleInfantTests } from '../../clients/infant-schedule.js';
+import {
+  birthYearRange,
+  needsBirthDate,
+  needsMother,
+  newClient,
+  parseBirthDate,
+  parseBirthYear,
+  possibleMothers,
+  uniqueClientCode,
+} from '../../clients/registration.js';
+import type { Client } from '../../clients/types.js';
+import { defineFlow, type StepContext, type StepDefinition } from '../../core/define-flow.js';
+import { CLIENT_GROUPS } from '../../screening/schema.js';
 import type { AuditRecord } from '../../store/port.js';
 
-const CHILD_GROUPS: ClientGroup[] = ['child', 'infant', 'hiv_exposed_infant'];
+export const REGISTER_CLIENT = 'register-client';
 
-/** Registering a client: consent first, then a pseudonymous code, year of birth, sex, groups, mother, birth date. */
-export async function startRegistration(ctx: FlowContext): Promise<void> {
-  ctx.session.data.reg = {};
-  ctx.goto('reg-consent');
-  ctx.ask(ctx.t('clients.askConsent'), [
-    { id: 'c:yes', label: ctx.t('clients.consentYes') },
-    { id: 'c:no', label: ctx.t('clients.consentNo') },
-  ]);
-}
+/** What registration gathers, step by step: no name and no phone number, ever. */
+const registrationState = z.object({
+  code: z.string().nullable(),
+  birthYear: z.number().int().nullable(),
+  sex: z.enum(['female', 'male']).nullable(),
+  groups: z.array(z.enum(CLIENT_GROUPS)),
+  motherId: z.string().nullable(),
+});
+type Registration = z.infer<typeof registrationState>;
+type Step = 'consent' | 'code' | 'own' | 'year' | 'sex' | 'groups' | 'mother' | 'birthdate';
+type Ctx = StepContext<Registration, Step>;
 
-type Reg = Partial<Client> & { ownCode?: boolean };
+/** What registration returns to its caller: the new client's id, or null when she did not consent. */
+export const registrationResult = z.object({ clientId: z.string().nullable() });
+export type RegistrationResult = z.infer<typeof registrationResult>;
 
-/** Returns the new client when registration is complete, 'anonymous' when consent was refused, else null. */
-export async function continueRegistration(
-  ctx: FlowContext,
-  input: FlowInput,
-): Promise<Client | 'anonymous' | null> {
-  const reg = (ctx.session.data.reg ?? {}) as Reg;
-  ctx.session.data.reg = reg;
-  const year = ctx.now.getUTCFullYear();
-  switch (ctx.session.step) {
-    case 'reg-consent':
-      if (input.kind === 'choice' && input.id === 'c:no') return 'anonymous';
-      if (!(input.kind === 'choice' && input.id === 'c:yes')) return null;
-      ctx.goto('reg-code');
+const steps: { [K in Step]: StepDefinition<Registration, Step> } = {
+  consent: {
+    show: (ctx) =>
+      ctx.ask(ctx.t('clients.askConsent'), [
+        { id: 'yes', label: ctx.t('clients.consentYes') },
+        { id: 'no', label: ctx.t('clients.consentNo') },
+      ]),
+    async onInput(ctx, input) {
+      const id = input.kind === 'choice' ? input.id : '';
+      if (id === 'no') return ctx.finish({ clientId: null } satisfies RegistrationResult);
+      if (id === 'yes') return go(ctx, 'code');
+      return show(ctx);
+    },
+  },
+  code: {
+    show: (ctx) =>
       ctx.ask(ctx.t('clients.askCode'), [
-        { id: 'k:new', label: ctx.t('clients.codeNew') },
-        { id: 'k:own', label: ctx.t('clients.codeOwn') },
-      ]);
-      return null;
-    case 'reg-code':
-      if (input.kind === 'choice' && input.id === 'k:own') {
-        ctx.goto('reg-own');
-        ctx.say(ctx.t('clients.askOwnCode'));
-        return null;
-      }
-      reg.code = await uniqueCode(ctx);
-      return askYear(ctx);
-    case 'reg-own': {
+        { id: 'new', label: ctx.t('clients.codeNew') },
+        { id: 'own', label: ctx.t('clients.codeOwn') },
+      ]),
+    async onInput(ctx, input) {
+      if (input.kind === 'choice' && input.id === 'own') return go(ctx, 'own');
+      ctx.state.code = await uniqueClientCode(ctx.store, ctx.services.ids);
+      return go(ctx, 'year');
+    },
+  },
+  own: {
+    show: (ctx) => ctx.say(ctx.t('clients.askOwnCode')),
+    async onInput(ctx, input) {
       const code =
         input.kind === 'text' ? (parseClientCode(input.text) ?? parseRegisterNumber(input.text)) : null;
-      if (!code) {
-        ctx.say(ctx.t('clients.badOwnCode'));
-        return null;
-      }
-      if ((await ctx.services.store.clients.list({ mentorId: ctx.user?.id })).some((c) => c.code === code)) {
-        ctx.say(ctx.t('clients.codeTaken'));
-        return null;
-      }
-      reg.code = code;
-      return askYear(ctx);
-    }
-    case 'reg-year': {
-      const value = input.kind === 'text' ? Number(input.text.trim()) : Number.NaN;
-      if (!Number.isInteger(value) || value < year - 110 || value > year) {
-        ctx.say(ctx.t('clients.badYear', { min: year - 110, max: year }));
-        return null;
-      }
-      reg.birthYear = value;
-      ctx.goto('reg-sex');
+      if (!code) return ctx.say(ctx.t('clients.badOwnCode'));
+      if ((await myClients(ctx)).some((c) => c.code === code)) return ctx.say(ctx.t('clients.codeTaken'));
+      ctx.state.code = code;
+      return go(ctx, 'year');
+    },
+  },
+  year: {
+    show: (ctx) => ctx.say(ctx.t('clients.askYear')),
+    onInput(ctx, input) {
+      const year = input.kind === 'text' ? parseBirthYear(input.text, ctx.now) : null;
+      if (year === null) return ctx.say(ctx.t('clients.badYear', birthYearRange(ctx.now)));
+      ctx.state.birthYear = year;
+      return go(ctx, 'sex');
+    },
+  },
+  sex: {
+    show: (ctx) =>
       ctx.ask(ctx.t('clients.askSex'), [
-        { id: 'x:female', label: ctx.t('clients.female') },
-        { id: 'x:male', label: ctx.t('clients.male') },
-      ]);
-      return null;
-    }
-    case 'reg-sex':
-      if (input.kind !== 'choice') return null;
-      reg.sex = input.id === 'x:male' ? 'male' : 'female';
-      ctx.goto('reg-groups');
+        { id: 'female', label: ctx.t('clients.female') },
+        { id: 'male', label: ctx.t('clients.male') },
+      ]),
+    onInput(ctx, input) {
+      if (input.kind !== 'choice' || (input.id !== 'female' && input.id !== 'male')) return show(ctx);
+      ctx.state.sex = input.id;
+      return go(ctx, 'groups');
+    },
+  },
+  groups: {
+    show: (ctx) =>
       ctx.ask(
         ctx.t('clients.askGroups'),
         CLIENT_GROUPS.map((g) => ({ id: `g:${g}`, label: ctx.t(`clients.groups.${g}`) })),
         { multiple: true },
-      );
-      return null;
-    case 'reg-groups': {
-      if (input.kind !== 'choices') return null;
-      reg.groups = input.ids.map((id) => id.replace(/^g:/, '') as ClientGroup);
-      if (reg.groups.some((g) => CHILD_GROUPS.includes(g)) || year - (reg.birthYear ?? 0) < 5)
-        return askMother(ctx);
-      return finish(ctx, reg);
-    }
-    case 'reg-mother':
-      if (input.kind === 'choice') reg.motherId = input.id === 'm:none' ? null : input.id.replace(/^m:/, '');
-      return needsBirthDate(ctx, reg) ? askBirthDate(ctx) : finish(ctx, reg);
-    case 'reg-birthdate': {
-      const text = input.kind === 'text' ? input.text.trim() : '';
-      const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : null;
-      if (
-        !date ||
-        Number.isNaN(date.getTime()) ||
-        date > ctx.now ||
-        date.getUTCFullYear() !== reg.birthYear
-      ) {
-        ctx.say(ctx.t('clients.badBirthDate', { year: reg.birthYear }));
-        return null;
-      }
-      reg.birthDate = text;
-      return finish(ctx, reg);
-    }
-    default:
-      return null;
-  }
+      ),
+    async onInput(ctx, input) {
+      if (input.kind !== 'choices') return show(ctx);
+      const groups = CLIENT_GROUPS.filter((g) => input.ids.includes(`g:${g}`));
+      ctx.state.groups = groups;
+      if (needsMother(groups, ctx.state.birthYear ?? ctx.now.getUTCFullYear(), ctx.now))
+        return go(ctx, 'mother');
+      return afterMother(ctx);
+    },
+  },
+  mother: {
+    async show(ctx) {
+      const mothers = possibleMothers(await myClients(ctx), ctx.now);
+      ctx.ask(ctx.t('clients.askMother'), [
+        ...mothers.slice(-8).map((m) => ({ id: `m:${m.id}`, label: m.code })),
+        { id: 'none', label: ctx.t('clients.noMother') },
+      ]);
+    },
+    async onInput(ctx, input) {
+      if (input.kind !== 'choice') return show(ctx);
+      const id = input.id.startsWith('m:') ? input.id.slice(2) : null;
+      const mother = id ? possibleMothers(await myClients(ctx), ctx.now).find((m) => m.id === id) : undefined;
+      if (id && !mother) return show(ctx);
+      ctx.state.motherId = mother?.id ?? null;
+      return afterMother(ctx);
+    },
+  },
+  birthdate: {
+    show: (ctx) => ctx.say(ctx.t('clients.askBirthDate')),
+    async onInput(ctx, input) {
+      const year = ctx.state.birthYear ?? ctx.now.getUTCFullYear();
+      const date = input.kind === 'text' ? parseBirthDate(input.text, year, ctx.now) : null;
+      if (!date) return ctx.say(ctx.t('clients.badBirthDate', { year }));
+      return register(ctx, date);
+    },
+  },
+};
+
+/**
+ * Registering a client, as a sub-flow: consent first, then a pseudonymous code, year of birth, sex, groups,
+ * mother and birth date for a child. Finishes with `{ clientId }` (null when she does not consent), so the
+ * screening that called it goes on where it was.
+ */
+export const registerClientFlow = defineFlow<Registration, Step>({
+  id: REGISTER_CLIENT,
+  ns: 'rc',
+  roles: ['mentor'],
+  state: registrationState,
+  start(ctx) {
+    ctx.state = { code: null, birthYear: null, sex: null, groups: [], motherId: null };
+    return go(ctx, 'consent');
+  },
+  steps,
+});
+
+/** Shows the current step's question again. */
+async function show(ctx: Ctx): Promise<void> {
+  await steps[ctx.step].show?.(ctx);
 }
 
-async function uniqueCode(ctx: FlowContext): Promise<string> {
-  const taken = new Set((await ctx.services.store.clients.list({})).map((c) => c.code));
-  let code = makeClientCode(ctx.services.ids.bytes(6));
-  while (taken.has(code)) code = makeClientCode(ctx.services.ids.bytes(6));
-  return code;
+/** Moves to a step and shows its question (one place per question: the step's `show`). */
+async function go(ctx: Ctx, step: Step): Promise<void> {
+  ctx.goto(step);
+  return show(ctx);
 }
 
-function askYear(ctx: FlowContext): null {
-  ctx.goto('reg-year');
-  ctx.say(ctx.t('clients.askYear'));
-  return null;
+async function myClients(ctx: Ctx): Promise<Client[]> {
+  return ctx.store.clients.list({ mentorId: ctx.user?.id });
 }
 
-async function askMother(ctx: FlowContext): Promise<null> {
-  const mothers = (await ctx.services.store.clients.list({ mentorId: ctx.user?.id })).filter(
-    (c) => c.sex === 'female' && ctx.now.getUTCFullYear() - c.birthYear >= 12,
-  );
-  ctx.goto('reg-mother');
-  ctx.ask(ctx.t('clients.askMother'), [
-    ...mothers.slice(-8).map((m) => ({ id: `m:${m.id}`, label: m.code })),
-    { id: 'm:none', label: ctx.t('clients.noMother') },
-  ]);
-  return null;
+function afterMother(ctx: Ctx): Promise<void> {
+  const year = ctx.state.birthYear ?? ctx.now.getUTCFullYear();
+  return needsBirthDate(year, ctx.now) ? go(ctx, 'birthdate') : register(ctx, null);
 }
 
-function needsBirthDate(ctx: FlowContext, reg: Reg): boolean {
-  return ctx.now.getUTCFullYear() - (reg.birthYear ?? 0) <= 2;
-}
-
-function askBirthDate(ctx: FlowContext): null {
-  ctx.goto('reg-birthdate');
-  ctx.say(ctx.t('clients.askBirthDate'));
-  return null;
-}
-
-async function finish(ctx: FlowContext, reg: Reg): Promise<Client> {
-  const { store, ids } = ctx.services;
+async function register(ctx: Ctx, birthDate: string | null): Promise<void> {
   const user = ctx.user;
-  const client: Client = {
-    id: ids.id(),
-    code: reg.code ?? (await uniqueCode(ctx)),
-    mentorId: user?.id ?? '',
-    teamId: user?.teamId ?? null,
-    birthYear: reg.birthYear ?? ctx.now.getUTCFullYear(),
-    birthDate: reg.birthDate ?? null,
-    sex: reg.sex ?? 'female',
-    groups: reg.groups ?? [],
-    motherId: reg.motherId ?? null,
-    consent: true,
-    consentAt: ctx.now.toISOString(),
-    breastfeedingEndedAt: null,
-    createdAt: ctx.now.toISOString(),
-  };
-  await store.clients.put(client);
-  await store
+  if (!user) return ctx.showMenu();
+  const reg = ctx.state;
+  const client = newClient(
+    {
+      code: reg.code ?? (await uniqueClientCode(ctx.store, ctx.services.ids)),
+      birthYear: reg.birthYear ?? ctx.now.getUTCFullYear(),
+      sex: reg.sex ?? 'female',
+      groups: reg.groups,
+      motherId: reg.motherId,
+      birthDate,
+    },
+    user,
+    ctx.services.ids.id(),
+    ctx.now,
+  );
+  await ctx.store.clients.put(client);
+  await ctx.store
     .journal<AuditRecord>('audit')
     .append({ at: client.createdAt, actor: client.mentorId, action: 'client.registered', target: client.id });
   ctx.say(ctx.t('clients.registered', { code: client.code }));
-  await scheduleInfantTests(ctx, client);
-  return client;
-}
-
-/** An infant linked to a mother living with HIV (or marked HIV-exposed) gets her test schedule as follow-ups. */
-export async function scheduleInfantTests(ctx: FlowContext, client: Client): Promise<void> {
-  const mother = client.motherId ? await ctx.services.store.clients.get(client.motherId) : undefined;
-  const exposed = client.groups.includes('hiv_exposed_infant') || mother?.groups.includes('living_with_hiv');
-  if (!exposed || !client.birthDate) return;
-  const birth = new Date(`${client.birthDate}T00:00:00Z`);
-  for (const test of INFANT_TESTS) {
-    const due = infantTestDueAt(test, birth, null);
-    await ctx.services.records().addReferralEvent({
-      at: ctx.now.toISOString(),
-      type: 'referral',
-      id: ctx.services.ids.id(),
-      clientId: client.id,
-      mentorId: client.mentorId,
-      teamId: client.teamId,
-      source: { kind: 'infant-test', test },
-      urgency: 'routine',
-      dueAt: due ? due.toISOString() : null,
-    });
-  }
-  ctx.say(ctx.t('clients.infantSchedule'));
+  const scheduled = await scheduleInfantTests(ctx.store, ctx.records, client, ctx.now, () =>
+    ctx.services.ids.id(),
+  );
+  if (scheduled > 0) ctx.say(ctx.t('clients.infantSchedule'));
+  return ctx.finish({ clientId: client.id } satisfies RegistrationResult);
 }

@@ -1,18 +1,27 @@
-import { referralDueAt } from '../../clients/follow-up.js';
-import type { Client, ScreeningRecord } from '../../clients/types.js';
-import type { FlowContext } from '../../core/flow.js';
+import { ALERT_TAG, alertData, supervisorToAlert } from '../../clients/emergency-alert.js';
+import { recordScreening, withConsent } from '../../clients/screening-record.js';
+import type { Client } from '../../clients/types.js';
+import type { DeliveryReport, FlowContext } from '../../core/flow.js';
 import type { Outcome } from '../../screening/questionnaire-engine.js';
 import type { Questionnaire } from '../../screening/schema.js';
 import { QuestionnaireTexts } from './localize.js';
 
 const ICON = { emergency: '🚨', urgent: '⚠️', routine: '📅', none: '✅' } as const;
 
+/** What the outcome needs of a flow's context (a screening step, or a delivery report of it). */
+export type OutcomeContext = Pick<
+  FlowContext,
+  'now' | 'user' | 'lang' | 't' | 'store' | 'records' | 'content' | 'services' | 'say' | 'push'
+>;
+
 /**
- * Saves a completed screening (full record with consent, else an anonymous count), opens the referral, tells her
- * plainly what to do, and alerts her supervisor at once for an emergency.
+ * Records a completed screening (in full with consent, else an anonymous count) with its referral, in this
+ * message's unit of work; tells her plainly what to do; for an emergency, alerts her supervisor. Every line is
+ * true when she reads it: the replies go out only once the unit is committed, and the supervisor's alert is only
+ * said to have arrived once it has (`onDelivery`).
  */
 export async function recordOutcome(
-  ctx: FlowContext,
+  ctx: OutcomeContext,
   questionnaire: Questionnaire,
   outcome: Outcome,
   answers: Record<string, unknown>,
@@ -20,43 +29,15 @@ export async function recordOutcome(
 ): Promise<void> {
   const user = ctx.user;
   if (!user) return;
-  const { ids, records } = ctx.services;
-  const at = ctx.now.toISOString();
-  const consent = client?.consent === true;
-  const record: ScreeningRecord = {
-    at,
-    type: 'screening',
-    id: ids.id(),
-    clientId: consent ? (client?.id ?? null) : null,
-    mentorId: user.id,
-    teamId: user.teamId,
-    questionnaire: outcome.questionnaire,
-    version: outcome.version,
-    answers: consent ? answers : null,
-    score: consent ? outcome.score : null,
-    band: consent ? outcome.band : null,
-    urgency: outcome.urgency,
-    reasons: consent ? outcome.reasons : [],
-    consent,
-  };
-  await records().addScreening(record);
-  const due = referralDueAt(outcome.urgency, ctx.now);
-  if (consent && client && due) {
-    await records().addReferralEvent({
-      at,
-      type: 'referral',
-      id: ids.id(),
-      clientId: client.id,
-      mentorId: user.id,
-      teamId: user.teamId,
-      source: { kind: 'screening', screeningId: record.id, questionnaire: outcome.questionnaire },
-      urgency: outcome.urgency,
-      dueAt: due.toISOString(),
-    });
-  }
-  ctx.say(await outcomeMessage(ctx, questionnaire, outcome, due));
-  if (outcome.urgency === 'emergency')
-    await alertSupervisor(ctx, questionnaire, outcome, consent ? client : null);
+  const { record, dueAt } = await recordScreening(ctx.records, ctx.services.ids, {
+    at: ctx.now,
+    mentor: user,
+    client,
+    outcome,
+    answers,
+  });
+  ctx.say(await outcomeMessage(ctx, questionnaire, outcome, dueAt));
+  if (outcome.urgency === 'emergency') await alertSupervisor(ctx, questionnaire, outcome, record.id, client);
   ctx.services.logger.info(
     { user: ctx.services.pseudo(user.id), urgency: outcome.urgency },
     'screening recorded',
@@ -64,12 +45,12 @@ export async function recordOutcome(
 }
 
 async function outcomeMessage(
-  ctx: FlowContext,
+  ctx: OutcomeContext,
   q: Questionnaire,
   outcome: Outcome,
   due: Date | null,
 ): Promise<string> {
-  const texts = new QuestionnaireTexts(q, ctx.services.catalog, ctx.lang);
+  const texts = new QuestionnaireTexts(q, ctx.content.catalog, ctx.lang);
   const lines = [`${ICON[outcome.urgency]} ${ctx.t(`screening.urgency.${outcome.urgency}`)}`];
   if (outcome.score !== null) {
     lines.push(
@@ -86,9 +67,11 @@ async function outcomeMessage(
 }
 
 /** The emergency and helpline numbers of her team's country, each from an official source (content/countries). */
-export async function emergencyNumbers(ctx: FlowContext): Promise<string> {
-  const team = ctx.user?.teamId ? await ctx.services.store.teams.get(ctx.user.teamId) : undefined;
-  const country = team ? ctx.services.countries.get(team.country) : undefined;
+export async function emergencyNumbers(
+  ctx: Pick<OutcomeContext, 'user' | 'store' | 'content' | 't'>,
+): Promise<string> {
+  const team = ctx.user?.teamId ? await ctx.store.teams.get(ctx.user.teamId) : undefined;
+  const country = team ? ctx.content.countries.get(team.country) : undefined;
   const numbers = country?.numbers ?? {};
   const lines = (['ambulance', 'mentalHealth', 'genderViolence', 'hiv'] as const)
     .filter((k) => numbers[k])
@@ -98,16 +81,21 @@ export async function emergencyNumbers(ctx: FlowContext): Promise<string> {
     : ctx.t('screening.noNumbers');
 }
 
+/**
+ * Sends the alert to her supervisor and says it is on its way (not that it arrived: `alertDelivered` says that
+ * once it has, or tells her to call when it could not get through). With no supervisor to alert, she is told at
+ * once to call someone herself.
+ */
 async function alertSupervisor(
-  ctx: FlowContext,
+  ctx: OutcomeContext,
   q: Questionnaire,
   outcome: Outcome,
+  screeningId: string,
   client: Client | null,
 ): Promise<void> {
   const user = ctx.user;
-  const team = user?.teamId ? await ctx.services.store.teams.get(user.teamId) : undefined;
-  const supervisor = team?.supervisorId ? await ctx.services.store.users.get(team.supervisorId) : undefined;
-  if (!user || !supervisor?.active) {
+  const supervisor = user ? await supervisorToAlert(ctx.store, user) : null;
+  if (!user || !supervisor) {
     ctx.services.logger.warn(
       { user: ctx.services.pseudo(user?.id ?? '') },
       'emergency: no supervisor to alert',
@@ -117,8 +105,9 @@ async function alertSupervisor(
     return;
   }
   const t = ctx.services.i18n.t(supervisor.lang);
-  const texts = new QuestionnaireTexts(q, ctx.services.catalog, supervisor.lang);
-  const text = client
+  const texts = new QuestionnaireTexts(q, ctx.content.catalog, supervisor.lang);
+  // Her client's code and the reasons only with the client's consent; otherwise the alert names no one.
+  const text = withConsent(client)
     ? t('screening.alert', {
         mentor: user.name,
         code: client.code,
@@ -126,6 +115,33 @@ async function alertSupervisor(
         reasons: outcome.reasons.map((r) => texts.rule(r)).join('; '),
       })
     : t('screening.alertAnonymous', { mentor: user.name, questionnaire: texts.title() });
-  ctx.push(supervisor.id, { type: 'text', text });
-  ctx.say(ctx.t('screening.supervisorAlerted', { name: supervisor.name }));
+  ctx.push(
+    supervisor.id,
+    { type: 'text', text },
+    { tag: ALERT_TAG, data: alertData(supervisor.id, screeningId) },
+  );
+  ctx.say(ctx.t('screening.tellingSupervisor', { name: supervisor.name }));
+}
+
+/**
+ * What became of the alert: she hears that her supervisor has been told only once the message was delivered;
+ * when it could not be, that nobody was reached and she must call her supervisor or the clinic now.
+ */
+export async function alertDelivered(
+  ctx: Pick<OutcomeContext, 'user' | 'store' | 'content' | 't' | 'say' | 'services'>,
+  report: DeliveryReport,
+): Promise<void> {
+  if (report.tag !== ALERT_TAG) return;
+  const supervisorId = report.data?.supervisorId;
+  const supervisor = supervisorId ? await ctx.store.users.get(supervisorId) : undefined;
+  const name = supervisor?.name ?? '';
+  if (report.status === 'sent') {
+    ctx.say(ctx.t('screening.supervisorAlerted', { name }));
+    return;
+  }
+  ctx.services.logger.warn(
+    { user: ctx.services.pseudo(ctx.user?.id ?? ''), reason: report.reason ?? 'unknown' },
+    'emergency: the supervisor alert was not delivered',
+  );
+  ctx.say(`${ctx.t('screening.supervisorUnreachable', { name })}\n\n${await emergencyNumbers(ctx)}`);
 }

@@ -1,235 +1,308 @@
+import { z } from 'zod';
 import type { Client } from '../../clients/types.js';
-import type { Flow, FlowContext, FlowInput } from '../../core/flow.js';
+import { defineFlow, type StepContext, type StepDefinition } from '../../core/define-flow.js';
+import type { FlowInput } from '../../core/flow.js';
 import type { CompiledQuestionnaire } from '../../screening/questionnaire-engine.js';
-import type { Question } from '../../screening/schema.js';
-import { answerFrom, problemText } from './answer-parsing.js';
-import { continueRegistration, startRegistration } from './client-registration.js';
+import { answerFrom, answerId, problemText } from './answer-parsing.js';
+import { REGISTER_CLIENT, registrationResult } from './client-registration.js';
 import { QuestionnaireTexts } from './localize.js';
-import { recordOutcome } from './outcome.js';
+import { alertDelivered, recordOutcome } from './outcome.js';
 
+/** How many of her clients the picker shows (most recent first); others she finds by typing the code. */
 const RECENT = 8;
 
-/** Screening a client in chat: pick or register her, pick a questionnaire, one question at a time, the outcome. */
-export const screenFlow: Flow = {
-  id: 'screen',
-  roles: ['mentor'],
+const answerValue = z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]);
 
-  async start(ctx, args) {
-    const clientId = typeof args?.client === 'string' ? args.client : null;
-    if (clientId) {
-      const client = await ownClient(ctx, clientId);
-      if (client) return chooseQuestionnaire(ctx, client);
-    }
-    if (args?.register) return startRegistration(ctx);
-    return pickClient(ctx);
+/**
+ * A screening while it runs: whom (a client id, or null for an anonymous screening), which questionnaire, the
+ * question on screen and the answers so far. The answers live here only until the outcome is recorded: then they
+ * are dropped (the record keeps them only with her consent), and the engine drops the rest when the flow ends.
+ */
+const screenState = z.object({
+  client: z.string().nullable(),
+  questionnaire: z.string().nullable(),
+  question: z.string().nullable(),
+  answers: z.record(z.string(), answerValue),
+});
+type ScreenState = z.infer<typeof screenState>;
+type Step = 'pick' | 'choose' | 'q' | 'done';
+type Ctx = StepContext<ScreenState, Step>;
+
+const fresh = (client: string | null = null): ScreenState => ({
+  client,
+  questionnaire: null,
+  question: null,
+  answers: {},
+});
+
+const steps: { [K in Step]: StepDefinition<ScreenState, Step> } = {
+  /** Whom she screens: one of her clients, a new one (registration, a sub-flow), or nobody on record. */
+  pick: {
+    async show(ctx) {
+      const clients = await myClients(ctx);
+      ctx.ask(
+        ctx.t('screening.pickClient'),
+        [
+          ...clients
+            .slice(-RECENT)
+            .reverse()
+            .map((c) => ({ id: `c:${c.id}`, label: c.code })),
+          { id: 'new', label: ctx.t('screening.newClient') },
+          { id: 'anon', label: ctx.t('screening.anonymous') },
+        ],
+        { allowText: true },
+      );
+    },
+    async onInput(ctx, input) {
+      if (input.kind === 'choice' && input.id === 'new') return register(ctx);
+      if (input.kind === 'choice' && input.id === 'anon') return choose(ctx, null);
+      const client =
+        input.kind === 'choice' && input.id.startsWith('c:')
+          ? await ownClient(ctx, input.id.slice(2))
+          : input.kind === 'text'
+            ? await clientByCode(ctx, input.text)
+            : undefined;
+      if (!client) {
+        ctx.say(ctx.t('screening.noSuchClient'));
+        return steps.pick.show?.(ctx);
+      }
+      return choose(ctx, client);
+    },
+    /** Registration finished: screen the new client, or anonymously when she did not consent. */
+    async onResult(ctx, result) {
+      const parsed = registrationResult.safeParse(result);
+      const clientId = parsed.success ? parsed.data.clientId : null;
+      const client = clientId ? await ownClient(ctx, clientId) : undefined;
+      return choose(ctx, client ?? null);
+    },
   },
 
-  async onInput(ctx, input) {
-    const step = ctx.session.step;
-    if (step === 'pick') return onPick(ctx, input);
-    if (step.startsWith('reg-')) {
-      const done = await continueRegistration(ctx, input);
-      if (done === 'anonymous') return chooseQuestionnaire(ctx, null);
-      if (done) return chooseQuestionnaire(ctx, done);
-      return;
-    }
-    if (step === 'choose') {
-      const id = input.kind === 'choice' ? input.id.replace(/^q:/, '') : '';
-      if (!ctx.services.catalog.questionnaire(id)) return ctx.showMenu();
-      ctx.session.data.questionnaire = id;
-      ctx.session.data.answers = {};
-      const q = ctx.services.catalog.questionnaire(id) as CompiledQuestionnaire;
-      const texts = new QuestionnaireTexts(q.source, ctx.services.catalog, ctx.lang);
+  /** Which questionnaire: those suggested for her groups first. */
+  choose: {
+    async show(ctx) {
+      const client = ctx.state.client ? ((await ownClient(ctx, ctx.state.client)) ?? null) : null;
+      const { catalog } = ctx.content;
+      const all = catalog.questionnaireIds().map((id) => catalog.questionnaire(id) as CompiledQuestionnaire);
+      const suggested = (q: CompiledQuestionnaire) =>
+        client ? q.source.suggestFor.some((g) => client.groups.includes(g)) : false;
+      const ordered = [...all.filter(suggested), ...all.filter((q) => !suggested(q))];
+      const who = client
+        ? ctx.t('screening.forClient', { code: client.code })
+        : ctx.t('screening.forAnonymous');
+      ctx.ask(
+        `${who}\n${ctx.t('screening.chooseQuestionnaire')}`,
+        ordered.map((q) => ({
+          id: `q:${q.id}`,
+          label: `${suggested(q) ? '⭐ ' : ''}${new QuestionnaireTexts(q.source, catalog, ctx.lang).title()}`,
+        })),
+      );
+    },
+    async onInput(ctx, input) {
+      const id = input.kind === 'choice' && input.id.startsWith('q:') ? input.id.slice(2) : '';
+      const q = ctx.content.catalog.questionnaire(id);
+      if (!q) return steps.choose.show?.(ctx);
+      ctx.state = { ...fresh(ctx.state.client), questionnaire: q.id };
+      const texts = textsOf(ctx, q);
       ctx.say(
         `${texts.title()}\n${texts.intro()}${texts.translated ? '' : `\n${ctx.t('screening.inEnglish')}`}`,
       );
       return askNext(ctx);
-    }
-    if (step === 'q') return onAnswer(ctx, input);
-    if (step === 'done') {
-      if (input.kind === 'choice' && input.id === 'd:again') {
-        const client = await ownClient(ctx, String(ctx.session.data.client ?? ''));
-        return chooseQuestionnaire(ctx, client ?? null);
+    },
+  },
+
+  /** One question at a time; "back" forgets that answer and every later one. */
+  q: {
+    show: showQuestion,
+    onInput: onAnswer,
+  },
+
+  /** After the outcome: screen her again, or the menu. */
+  done: {
+    show: (ctx) =>
+      ctx.ask(ctx.t('screening.next'), [
+        { id: 'again', label: ctx.t('screening.again') },
+        { id: 'menu', label: ctx.t('screening.menu') },
+      ]),
+    async onInput(ctx, input) {
+      if (input.kind === 'choice' && input.id === 'again') {
+        const client = ctx.state.client ? await ownClient(ctx, ctx.state.client) : undefined;
+        return choose(ctx, client ?? null);
       }
       return ctx.showMenu();
-    }
-    return ctx.showMenu();
+    },
   },
 };
 
-async function ownClient(ctx: FlowContext, id: string): Promise<Client | undefined> {
-  const client = await ctx.services.store.clients.get(id);
+/** Screening a client in chat: pick or register her, pick a questionnaire, one question at a time, the outcome. */
+export const screenFlow = defineFlow<ScreenState, Step>({
+  id: 'screen',
+  ns: 'sc',
+  roles: ['mentor'],
+  state: screenState,
+  async start(ctx, args) {
+    ctx.state = fresh();
+    const clientId = typeof args.client === 'string' ? args.client : null;
+    const client = clientId ? await ownClient(ctx, clientId) : undefined;
+    if (client) return choose(ctx, client);
+    if (args.register) return register(ctx);
+    ctx.goto('pick');
+    return steps.pick.show?.(ctx);
+  },
+  steps,
+  onDelivery: (ctx, report) => alertDelivered(ctx, report),
+});
+
+async function myClients(ctx: Ctx): Promise<Client[]> {
+  return ctx.store.clients.list({ mentorId: ctx.user?.id });
+}
+
+async function ownClient(ctx: Ctx, id: string): Promise<Client | undefined> {
+  const client = await ctx.store.clients.get(id);
   return client && client.mentorId === ctx.user?.id ? client : undefined;
 }
 
-async function pickClient(ctx: FlowContext): Promise<void> {
-  const clients = await ctx.services.store.clients.list({ mentorId: ctx.user?.id });
-  ctx.session.data = {};
+/** Her client by the code she typed (spaces and dashes do not matter). */
+async function clientByCode(ctx: Ctx, text: string): Promise<Client | undefined> {
+  const typed = text.toUpperCase().replace(/[\s-]/g, '');
+  return (await myClients(ctx)).find((c) => c.code.replace(/-/g, '') === typed);
+}
+
+/** Registers a new client in the sub-flow; the screening resumes at `pick` with its result. */
+async function register(ctx: Ctx): Promise<void> {
+  ctx.state = fresh();
   ctx.goto('pick');
-  ctx.ask(
-    ctx.t('screening.pickClient'),
-    [
-      ...clients
-        .slice(-RECENT)
-        .reverse()
-        .map((c) => ({ id: `c:${c.id}`, label: c.code })),
-      { id: 'c:new', label: ctx.t('screening.newClient') },
-      { id: 'c:anon', label: ctx.t('screening.anonymous') },
-    ],
-    { allowText: true },
-  );
+  return ctx.call(REGISTER_CLIENT, {}, 'pick');
 }
 
-async function onPick(ctx: FlowContext, input: FlowInput): Promise<void> {
-  if (input.kind === 'choice' && input.id === 'c:new') return startRegistration(ctx);
-  if (input.kind === 'choice' && input.id === 'c:anon') return chooseQuestionnaire(ctx, null);
-  let client: Client | undefined;
-  if (input.kind === 'choice') client = await ownClient(ctx, input.id.replace(/^c:/, ''));
-  if (input.kind === 'text') {
-    const typed = input.text.trim().toUpperCase().replace(/\s/g, '');
-    client = (await ctx.services.store.clients.list({ mentorId: ctx.user?.id })).find(
-      (c) => c.code.replace(/-/g, '') === typed.replace(/-/g, ''),
-    );
-  }
-  if (!client) {
-    ctx.say(ctx.t('screening.noSuchClient'));
-    return pickClient(ctx);
-  }
-  return chooseQuestionnaire(ctx, client);
-}
-
-async function chooseQuestionnaire(ctx: FlowContext, client: Client | null): Promise<void> {
-  const { catalog } = ctx.services;
-  ctx.session.data = { client: client?.id ?? null, answers: {} };
-  const all = catalog.questionnaireIds().map((id) => catalog.questionnaire(id) as CompiledQuestionnaire);
-  const suggested = (q: CompiledQuestionnaire) =>
-    client ? q.source.suggestFor.some((g) => client.groups.includes(g)) : false;
-  const ordered = [...all.filter(suggested), ...all.filter((q) => !suggested(q))];
+async function choose(ctx: Ctx, client: Client | null): Promise<void> {
+  ctx.state = fresh(client?.id ?? null);
   ctx.goto('choose');
-  const who = client ? ctx.t('screening.forClient', { code: client.code }) : ctx.t('screening.forAnonymous');
-  ctx.ask(
-    `${who}\n${ctx.t('screening.chooseQuestionnaire')}`,
-    ordered.map((q) => ({
-      id: `q:${q.id}`,
-      label: `${suggested(q) ? '⭐ ' : ''}${new QuestionnaireTexts(q.source, catalog, ctx.lang).title()}`,
-    })),
-  );
+  return steps.choose.show?.(ctx);
 }
 
-function current(ctx: FlowContext): { q: CompiledQuestionnaire; answers: Record<string, unknown> } | null {
-  const q = ctx.services.catalog.questionnaire(String(ctx.session.data.questionnaire ?? ''));
-  if (!q) return null;
-  return { q, answers: (ctx.session.data.answers ?? {}) as Record<string, unknown> };
+function textsOf(ctx: Ctx, q: CompiledQuestionnaire): QuestionnaireTexts {
+  return new QuestionnaireTexts(q.source, ctx.content.catalog, ctx.lang);
 }
 
-async function askNext(ctx: FlowContext): Promise<void> {
-  const state = current(ctx);
-  if (!state) return ctx.showMenu();
-  const next = state.q.next(state.answers);
-  if (!next) return finish(ctx);
-  ctx.session.data.question = next.id;
-  askQuestion(ctx, state.q, next);
+function questionnaire(ctx: Ctx): CompiledQuestionnaire | undefined {
+  return ctx.state.questionnaire ? ctx.content.catalog.questionnaire(ctx.state.questionnaire) : undefined;
 }
 
-function askQuestion(ctx: FlowContext, q: CompiledQuestionnaire, question: Question): void {
-  const texts = new QuestionnaireTexts(q.source, ctx.services.catalog, ctx.lang);
-  const text = texts.question(question);
-  const back = { id: 'a:_back', label: ctx.t('screening.back') };
+async function askNext(ctx: Ctx): Promise<void> {
+  const q = questionnaire(ctx);
+  if (!q) return ctx.showMenu();
+  const next = q.next(ctx.state.answers);
+  if (!next) return outcome(ctx, q);
+  ctx.state.question = next.id;
   ctx.goto('q');
+  return showQuestion(ctx);
+}
+
+function showQuestion(ctx: Ctx): Promise<void> | void {
+  const q = questionnaire(ctx);
+  const question = ctx.state.question ? q?.question(ctx.state.question) : undefined;
+  if (!q || !question) return ctx.showMenu();
+  const texts = textsOf(ctx, q);
+  const text = texts.question(question);
+  const back = { id: 'back', label: ctx.t('screening.back') };
   switch (question.type) {
     case 'yesno':
-      ctx.ask(
+      return ctx.ask(
         text,
-        [{ id: 'a:yes', label: ctx.t('screening.yes') }, { id: 'a:no', label: ctx.t('screening.no') }, back],
+        [
+          { id: answerId('yes'), label: ctx.t('screening.yes') },
+          { id: answerId('no'), label: ctx.t('screening.no') },
+          back,
+        ],
         { allowText: true },
       );
-      return;
     case 'number': {
       const unit = texts.unit(question);
-      ctx.say(
+      return ctx.say(
         `${text}\n${ctx.t('screening.typeNumber', { min: question.min, max: question.max, unit: unit ?? '' }).trim()}`,
       );
-      return;
     }
     case 'choice': {
       const numbered = question.options.every((o) => o.value !== undefined);
-      ctx.ask(
+      return ctx.ask(
         text,
         [
           ...question.options.map((o) => ({
-            id: `a:${o.id}`,
+            id: answerId(o.id),
             label: `${numbered ? `${o.value} ` : ''}${texts.option(question, o.id)}`,
           })),
           back,
         ],
         { allowText: true, numbersAreLabels: numbered },
       );
-      return;
     }
     case 'multi':
-      ctx.ask(
+      return ctx.ask(
         text,
-        question.options.map((o) => ({ id: `a:${o.id}`, label: texts.option(question, o.id) })),
+        question.options.map((o) => ({ id: answerId(o.id), label: texts.option(question, o.id) })),
         { multiple: true, allowText: true },
       );
-      return;
     default:
-      return;
+      return ctx.showMenu();
   }
 }
 
-async function onAnswer(ctx: FlowContext, input: FlowInput): Promise<void> {
-  const state = current(ctx);
-  const question = state?.q.question(String(ctx.session.data.question ?? ''));
-  if (!state || !question) return ctx.showMenu();
-  const isBack =
-    (input.kind === 'choice' && input.id === 'a:_back') ||
-    (input.kind === 'text' &&
-      ctx.services.i18n
-        .all('screening.backWord')
-        .flatMap((w) => w.split('|'))
-        .includes(input.text.trim().toLowerCase()));
-  if (isBack) {
-    const previous = state.q.previous(question, state.answers);
+function isBack(ctx: Ctx, input: FlowInput): boolean {
+  if (input.kind === 'choice') return input.id === 'back';
+  if (input.kind !== 'text') return false;
+  const typed = input.text.trim().toLowerCase();
+  return ctx.services.i18n
+    .all('screening.backWord')
+    .flatMap((w) => w.split('|'))
+    .includes(typed);
+}
+
+async function onAnswer(ctx: Ctx, input: FlowInput): Promise<void> {
+  const q = questionnaire(ctx);
+  const question = ctx.state.question ? q?.question(ctx.state.question) : undefined;
+  if (!q || !question) return ctx.showMenu();
+  const answers = { ...ctx.state.answers };
+  if (isBack(ctx, input)) {
+    const previous = q.previous(question, answers);
     if (previous) {
       // Going back forgets that answer and every later one: skips may change.
-      const ids = state.q.source.questions.map((x) => x.id);
-      const from = ids.indexOf(previous.id);
-      for (const id of ids.slice(from)) delete state.answers[id];
+      const ids = q.source.questions.map((x) => x.id);
+      for (const id of ids.slice(ids.indexOf(previous.id))) delete answers[id];
     }
+    ctx.state.answers = answers;
     return askNext(ctx);
   }
   const parsed = answerFrom(question, input);
-  const texts = new QuestionnaireTexts(state.q.source, ctx.services.catalog, ctx.lang);
   const problem =
     'problem' in parsed
       ? parsed.problem
-      : (state.q.checkValue(question, parsed.value) ??
-        state.q.checkAgainstOthers(question, { ...state.answers, [question.id]: parsed.value }));
+      : (q.checkValue(question, parsed.value) ??
+        q.checkAgainstOthers(question, { ...answers, [question.id]: parsed.value }));
   if (problem || !('value' in parsed)) {
-    ctx.say(problemText(ctx, problem ?? { code: 'required' }, (i) => texts.check(question, i)));
-    return askQuestion(ctx, state.q, question);
+    const texts = textsOf(ctx, q);
+    ctx.say(problemText(ctx.t, problem ?? { code: 'required' }, (i) => texts.check(question, i)));
+    return showQuestion(ctx);
   }
-  state.answers[question.id] = parsed.value;
-  ctx.session.data.answers = state.answers;
+  ctx.state.answers = { ...answers, [question.id]: parsed.value };
   return askNext(ctx);
 }
 
-async function finish(ctx: FlowContext): Promise<void> {
-  const state = current(ctx);
-  if (!state) return ctx.showMenu();
-  const result = state.q.evaluate(state.answers);
+/**
+ * The outcome: recorded with its referral in this message's unit of work, and the answers dropped from the state
+ * at once (nothing she answered stays in the session; without consent, nowhere at all).
+ */
+async function outcome(ctx: Ctx, q: CompiledQuestionnaire): Promise<void> {
+  const answers = ctx.state.answers;
+  const clientId = ctx.state.client;
+  ctx.state = fresh(clientId);
+  const result = q.evaluate(answers);
   if (!result.ok) {
     // Cannot happen for answers checked one by one; say so rather than record something wrong.
     ctx.say(ctx.t('errors.internal'));
     return ctx.showMenu();
   }
-  const clientId = ctx.session.data.client;
-  const client = typeof clientId === 'string' ? ((await ownClient(ctx, clientId)) ?? null) : null;
-  await recordOutcome(ctx, state.q.source, result.outcome, result.answers, client);
+  const client = clientId ? ((await ownClient(ctx, clientId)) ?? null) : null;
+  await recordOutcome(ctx, q.source, result.outcome, result.answers, client);
   ctx.goto('done');
-  ctx.ask(ctx.t('screening.next'), [
-    { id: 'd:again', label: ctx.t('screening.again') },
-    { id: 'd:menu', label: ctx.t('screening.menu') },
-  ]);
+  return steps.done.show?.(ctx);
 }
