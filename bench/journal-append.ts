@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { JsonlJournal } from '../src/store/lowdb/jsonl-journal.js';
+import { LowdbStore } from '../src/store/lowdb/lowdb-store.js';
 import type { AuditRecord } from '../src/store/port.js';
 
 /**
@@ -50,16 +50,19 @@ export async function journalAppend(options: JournalOptions = {}): Promise<Journ
       return { ...bare, detail: { pad: 'x'.repeat(pad) } };
     };
 
-    // Warm-up: opens the month file, warms the JIT.
-    const journal = await JsonlJournal.open<AuditRecord>(join(base, 'sequential'));
+    // A record confirmed = a unit of work committed to the store's write-ahead log (what a message does).
+    // Warm-up: opens the log file, warms the JIT.
+    const store = await LowdbStore.open({ dataDir: join(base, 'sequential'), lock: true });
+    const journal = store.journal<AuditRecord>('audit');
     for (let i = 0; i < 20; i++) await journal.append(record(i));
     const journalSequential = await sequential(maxRecords, maxSeconds, (i) => journal.append(record(i)));
-    await journal.close();
+    await store.close();
 
-    const shared = await JsonlJournal.open<AuditRecord>(join(base, 'concurrent'));
+    const sharedStore = await LowdbStore.open({ dataDir: join(base, 'concurrent'), lock: true });
+    const shared = sharedStore.journal<AuditRecord>('audit');
     for (let i = 0; i < 20; i++) await shared.append(record(i));
     const journalConcurrent = await concurrent(maxRecords * 4, maxSeconds, (i) => shared.append(record(i)));
-    await shared.close();
+    await sharedStore.close();
 
     const handle = await open(join(base, 'bare.jsonl'), 'a');
     const appendBare = async (i: number): Promise<void> => {

@@ -8,6 +8,7 @@ import { JSONFile } from 'lowdb/node';
 import { ClientRecords } from '../src/clients/records.js';
 import type { ScreeningRecord } from '../src/clients/types.js';
 import { LowdbStore } from '../src/store/lowdb/lowdb-store.js';
+import { UnitOfWork } from '../src/store/unit-of-work.js';
 
 export interface ScreeningLogResult {
   stored: number;
@@ -71,14 +72,17 @@ export async function screeningLog(stored = 200_000): Promise<ScreeningLogResult
   const rssBefore = process.memoryUsage().rss;
   const opened = performance.now();
   const store = await LowdbStore.open({ dataDir: dir, lock: true });
-  const records = new ClientRecords(store);
+  const records = await ClientRecords.open(store);
   const startupMs = performance.now() - opened;
   const rssMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
 
   const journal: number[] = [];
   for (let i = 0; i < 300; i++) {
     const t = performance.now();
-    await records.addScreening(record(stored + i, new Date()));
+    // One message's unit of work: the screening committed to the write-ahead log.
+    const unit = new UnitOfWork(store);
+    await records.view(unit).addScreening(record(stored + i, new Date()));
+    await unit.commit();
     journal.push(performance.now() - t);
   }
   await store.close();

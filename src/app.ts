@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { Delivery } from './channels/delivery.js';
+import { PushDelivery } from './channels/push-delivery.js';
+import { ERASE_CLIENT, eraseClientRule } from './clients/erasure.js';
 import { ClientRecords } from './clients/records.js';
 import type { Config } from './config/config.js';
 import { ContentInvalidError } from './content/catalog.js';
@@ -8,7 +10,8 @@ import { loadContent } from './content/load-content.js';
 import { formatError } from './content/yaml-file.js';
 import { type Clock, type Ids, randomIds, systemClock } from './core/clock.js';
 import { Engine } from './core/engine.js';
-import type { Inbound, OutMessage } from './core/messages.js';
+import { addressKey, type Inbound, type OutMessage } from './core/messages.js';
+import { safeError } from './core/safe-error.js';
 import type { Services } from './core/services.js';
 import { allFeatures } from './features/index.js';
 import { createTranslations } from './i18n/i18n.js';
@@ -19,6 +22,9 @@ import type { Embedder } from './search/embedder.js';
 import { createWorkerEmbedder } from './search/model/worker-embedder.js';
 import { SearchService } from './search/search-service.js';
 import { LowdbStore } from './store/lowdb/lowdb-store.js';
+
+/** How often idle conversations are looked for. */
+const SWEEP_MS = 10 * 60_000;
 
 export interface AppOptions {
   /** The embedder for search (tests may share one); default: EMBEDDING_MODEL in worker threads. */
@@ -41,8 +47,10 @@ export interface App {
   readonly services: Services;
   readonly engine: Engine;
   readonly delivery: Delivery;
-  /** Handles one inbound message: returns the replies for the sender and delivers anything for others. */
+  /** Handles one inbound message: returns the replies for the sender; messages for others follow in the background. */
   receive(inbound: Inbound): Promise<OutMessage[]>;
+  /** Resolves when every message for others handed on so far has been delivered (or has failed). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,7 +59,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const store = await LowdbStore.open({
     dataDir: config.DATA_DIR,
     lock: options.lock ?? true,
-    sessionWriteDelayMs: options.sessionWriteDelayMs,
+    checkpointDelayMs: options.sessionWriteDelayMs,
+    rewrites: { [ERASE_CLIENT]: eraseClientRule },
     onTornLine: (file) =>
       logger.warn({ file }, 'journal had a torn last line (crash mid-write); it was dropped'),
   });
@@ -66,7 +75,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       waitForVectors: options.searchWaitsForVectors,
     });
     const content = LiveContent.create(loaded.content, { search, logger, clock: options.clock });
-    const records = new ClientRecords(store);
+    const records = await ClientRecords.open(store);
     const services: Services = {
       store,
       clock: options.clock ?? systemClock,
@@ -81,12 +90,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       get catalog() {
         return content.current().catalog;
       },
-      records: () => records,
+      records,
       search,
       config,
     };
     const engine = new Engine(services, allFeatures());
     const delivery = new Delivery(store.users, logger, services.pseudo);
+    const pushes = new PushDelivery(engine, delivery, logger);
+    // Conversations idle for SESSION_IDLE_HOURS are closed, so their state (answers, client ids) does not linger.
+    const sweep = setInterval(
+      () =>
+        engine
+          .expireIdle()
+          .catch((error: unknown) => logger.warn({ err: safeError(error) }, 'idle sweep failed')),
+      Math.min(SWEEP_MS, config.SESSION_IDLE_HOURS * 3_600_000),
+    );
+    sweep.unref();
     return {
       config,
       services,
@@ -94,11 +113,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       delivery,
       async receive(inbound) {
         const result = await engine.handle(inbound);
-        if (result.pushes.length > 0) await delivery.deliver(result.pushes);
+        // Messages for others go after her replies (the channel sends those first) and never hold them up.
+        if (result.pushes.length > 0) pushes.run(addressKey(inbound), result.pushes);
         return result.replies;
       },
+      settled: () => pushes.settled(),
       async close() {
+        clearInterval(sweep);
         await engine.idle();
+        await pushes.settled();
         // Stops the model's worker threads; a vector build still running stops with them.
         await search.close();
         await store.close();

@@ -63,10 +63,7 @@ describe('the bot process', () => {
     const user = await store.users.byAddress('cli:lerato');
     expect(user).toMatchObject({ name: 'Lerato', role: 'trainer', lang: 'st' });
     expect(
-      store
-        .journal('audit')
-        .all()
-        .map((r) => (r as { action?: string }).action),
+      (await store.journal('audit').query()).map((r) => (r as { action?: string }).action),
     ).toContain('user.registered');
     await store.close();
   });
@@ -174,7 +171,7 @@ describe('gaps on the command line', () => {
     await run('src/cli/main.ts', ['seed-demo'], env);
     const chat = [
       JSON.stringify({ from: 'demo-mentor', text: 'how do I reset my phone, call me on +27 82 123 4567' }),
-      JSON.stringify({ from: 'demo-mentor', choice: 's:share' }),
+      JSON.stringify({ from: 'demo-mentor', choice: 'ask.share' }),
     ].join('\n');
     await run('src/cli/main.ts', ['chat', '--json'], env, `${chat}\n`);
     const gaps = await run('src/cli/main.ts', ['gaps', '--json'], env);
@@ -205,12 +202,12 @@ describe('screening durability', () => {
       { text: '1' },
       { text: 'Lindiwe' },
       { text: '/screen' },
-      { choice: 'c:anon' },
-      { choice: 'q:hypertension-bp' },
+      { choice: 'sc.anon' },
+      { choice: 'sc.q:hypertension-bp' },
       { text: '150' },
       { text: '95' },
-      { choice: 'a:no' },
-      { choice: 'a:no' },
+      { choice: 'sc.a:no' },
+      { choice: 'sc.a:no' },
       { choice: '_none' },
     ];
     for (const line of lines) chat.stdin?.write(`${JSON.stringify({ from: 'lindiwe', ...line })}\n`);
@@ -218,7 +215,7 @@ describe('screening durability', () => {
     chat.kill('SIGKILL');
     await once(chat, 'exit');
     const store = await LowdbStore.open({ dataDir, lock: true });
-    const screenings = [...store.journal('screenings').all()];
+    const screenings = await store.journal('screenings').query();
     expect(screenings).toEqual([
       expect.objectContaining({ questionnaire: 'hypertension-bp', urgency: 'routine', clientId: null }),
     ]);

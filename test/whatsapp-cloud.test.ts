@@ -224,17 +224,17 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
     const pick = sent.at(-1);
     expect(textOf(pick)).toContain('Who are you screening?');
     // "Screen without keeping records" is longer than a row title: cut, with the full label below it.
-    const anon = rows(pick).find((r) => r.id === 'c:anon');
+    const anon = rows(pick).find((r) => r.id === 'sc.anon');
     expect(anon?.title.endsWith('…')).toBe(true);
     expect(anon?.description).toBe('Screen without keeping records');
     expectWithinLimits(pick);
 
-    sent = await listReply(MENTOR, 'c:anon');
+    sent = await listReply(MENTOR, 'sc.anon');
     const lists = sent.filter((m) => interactive(m)?.type === 'list');
-    expect(lists.flatMap(rows).map((r) => r.id)).toContain('q:hypertension-bp');
+    expect(lists.flatMap(rows).map((r) => r.id)).toContain('sc.q:hypertension-bp');
     for (const list of lists) expectWithinLimits(list);
 
-    sent = await listReply(MENTOR, 'q:hypertension-bp');
+    sent = await listReply(MENTOR, 'sc.q:hypertension-bp');
     expect(sent.map(textOf).join('\n')).toContain('The top number (systolic)?');
     sent = await text(MENTOR, '150');
     expect(textOf(sent.at(-1))).toContain('The bottom number (diastolic)?');
@@ -243,12 +243,12 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
     const pregnant = sent.at(-1);
     expect(textOf(pregnant)).toContain('Is she pregnant?');
     expect(interactive(pregnant)?.type).toBe('button'); // yes / no / back: buttons
-    expect(buttons(pregnant).map((b) => b.id)).toEqual(['a:yes', 'a:no', 'a:_back']);
+    expect(buttons(pregnant).map((b) => b.id)).toEqual(['sc.a:yes', 'sc.a:no', 'sc.back']);
     expectWithinLimits(pregnant);
 
-    sent = await buttonReply(MENTOR, 'a:no');
+    sent = await buttonReply(MENTOR, 'sc.a:no');
     expect(textOf(sent.at(-1))).toContain('Did she give birth in the last 6 weeks?');
-    sent = await buttonReply(MENTOR, 'a:no');
+    sent = await buttonReply(MENTOR, 'sc.a:no');
 
     const symptoms = sent.at(-1);
     expect(textOf(symptoms)).toContain('Does she have any of these now?');
@@ -468,7 +468,7 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
     await post(statuses([status('failed', { errors: [{ code: 131047, title: 'Re-engagement message' }] })]));
     await channel.idle();
     expect(channel.deliveryStatus(id)).toMatchObject({ status: 'failed', errors: [131047] });
-    const audit = app.services.store.journal('audit').all();
+    const audit = await app.services.store.journal('audit').query();
     const record = audit.find((r) => (r as { action?: string }).action === 'whatsapp.status');
     expect(record).toMatchObject({
       action: 'whatsapp.status',

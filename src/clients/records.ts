@@ -1,45 +1,84 @@
 import type { Urgency } from '../screening/schema.js';
-import type { AuditRecord, Store } from '../store/port.js';
+import type { AuditRecord, Change, Store, StoreView } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
+import { ERASE_CLIENT } from './erasure.js';
+import { type FollowUp, RecordIndex, type RecordsReader } from './record-index.js';
 import type { ReferralEvent, ScreeningJournalRecord, ScreeningRecord, VoidRecord } from './types.js';
 
-type ReferralOpened = Extract<ReferralEvent, { type: 'referral' }>;
-type ReferralOutcome = Extract<ReferralEvent, { type: 'outcome' }>;
+export type { FollowUp, RecordsReader } from './record-index.js';
 
-export interface FollowUp {
-  referral: ReferralOpened;
-  outcomes: ReferralOutcome[];
-  /** open: due (or overdue) on dueAt; pending: waits for something; closed: done. */
-  status: 'open' | 'pending' | 'closed';
-  dueAt: string | null;
+/** Reading and recording clients' screenings and referrals within one unit of work. */
+export interface ClientRecordsPort extends RecordsReader {
+  addScreening(record: ScreeningRecord): Promise<void>;
+  /** Voids a mistaken screening: its open referrals are cancelled with it, and the audit log says who. */
+  voidScreening(record: VoidRecord): Promise<void>;
+  addReferralEvent(event: ReferralEvent): Promise<void>;
+  /** Erasure on request: the client record goes, and her journal records by the erasure rule. */
+  eraseClient(clientId: string, actorId: string, at: string): Promise<void>;
 }
 
-const CLOSING = new Set(['attended', 'declined', 'moved', 'negative', 'positive']);
-
 /**
- * Screenings and referrals of clients, from the append-only journals, indexed in memory at start: every
- * write is appended (fsync) before it is confirmed, then indexed.
+ * The committed read model of clients' records: built from the journals at start, then kept current from every
+ * committed unit of work (so it only ever shows what is durable).
  */
 export class ClientRecords {
-  private readonly screenings = new Map<string, ScreeningRecord>();
-  private readonly voided = new Map<string, VoidRecord>();
-  private readonly byClient = new Map<string, string[]>();
-  private readonly followUps = new Map<string, FollowUp>();
+  private constructor(readonly index: RecordIndex) {}
 
-  constructor(private readonly store: Store) {
-    for (const r of store.journal<ScreeningJournalRecord>('screenings').all()) this.indexScreening(r);
-    for (const r of store.journal<ReferralEvent>('referrals').all()) this.indexReferral(r);
+  static async open(store: Store): Promise<ClientRecords> {
+    const index = new RecordIndex();
+    for (const r of await store.journal<ScreeningJournalRecord>('screenings').query()) index.addScreening(r);
+    for (const r of await store.journal<ReferralEvent>('referrals').query()) index.addReferral(r);
+    const records = new ClientRecords(index);
+    store.onCommit((changes) => records.apply(changes));
+    return records;
   }
+
+  /** The records as one unit of work sees them: committed, plus what it has staged. */
+  view(unit: UnitOfWork): ClientRecordsPort {
+    return new RecordsView(this.index, unit);
+  }
+
+  /** For commands outside a conversation (seed-demo): each write commits at once. */
+  direct(store: StoreView): ClientRecordsPort {
+    return new RecordsView(this.index, store);
+  }
+
+  private apply(changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (change.kind === 'append' && change.journal === 'screenings')
+        this.index.addScreening(change.record as ScreeningJournalRecord);
+      else if (change.kind === 'append' && change.journal === 'referrals')
+        this.index.addReferral(change.record as ReferralEvent);
+      else if (change.kind === 'rewrite' && change.rule === ERASE_CLIENT) this.index.erase(change.arg);
+    }
+  }
+}
+
+/**
+ * Reads merge the committed index with what this unit staged: the clients the unit touched are re-indexed from
+ * their committed records plus the staged ones; every other client reads straight from the committed index.
+ */
+class RecordsView implements ClientRecordsPort {
+  private readonly staged: (ScreeningJournalRecord | ReferralEvent)[] = [];
+  private readonly erased = new Set<string>();
+  private overlay: RecordIndex | null = null;
+  private touched = new Set<string>();
+
+  constructor(
+    private readonly base: RecordIndex,
+    private readonly store: StoreView | UnitOfWork,
+  ) {}
 
   async addScreening(record: ScreeningRecord): Promise<void> {
     await this.store.journal<ScreeningJournalRecord>('screenings').append(record);
-    this.indexScreening(record);
+    this.stage(record);
   }
 
   async voidScreening(record: VoidRecord): Promise<void> {
     await this.store.journal<ScreeningJournalRecord>('screenings').append(record);
-    this.indexScreening(record);
-    // Referrals of a voided screening are cancelled with it.
-    for (const f of this.followUps.values()) {
+    this.stage(record);
+    const open = record.clientId ? this.followUpsOf(record.clientId) : [];
+    for (const f of open) {
       const source = f.referral.source;
       if (source.kind === 'screening' && source.screeningId === record.screeningId && f.status !== 'closed') {
         await this.addReferralEvent({
@@ -63,102 +102,81 @@ export class ClientRecords {
 
   async addReferralEvent(event: ReferralEvent): Promise<void> {
     await this.store.journal<ReferralEvent>('referrals').append(event);
-    this.indexReferral(event);
+    this.stage(event);
+  }
+
+  async eraseClient(clientId: string, actorId: string, at: string): Promise<void> {
+    await this.store.clients.remove(clientId);
+    const rewrite: Change = { kind: 'rewrite', rule: ERASE_CLIENT, arg: clientId };
+    if ('add' in this.store) this.store.add(rewrite);
+    else throw new Error('erasure runs inside a unit of work');
+    // The audit names no client: the record is gone, and so is the link to it.
+    await this.store.journal<AuditRecord>('audit').append({ at, actor: actorId, action: 'client.erased' });
+    this.erased.add(clientId);
+    this.overlay = null;
   }
 
   screening(id: string): ScreeningRecord | undefined {
-    return this.screenings.get(id);
+    const s = this.view().screening(id) ?? this.base.screening(id);
+    return s?.clientId && this.erased.has(s.clientId) ? undefined : s;
   }
 
   isVoided(screeningId: string): boolean {
-    return this.voided.has(screeningId);
+    return this.view().isVoided(screeningId) || this.base.isVoided(screeningId);
   }
 
-  /** A client's screenings, newest first. */
   history(clientId: string): ScreeningRecord[] {
-    return (this.byClient.get(clientId) ?? [])
-      .map((id) => this.screenings.get(id))
-      .filter((s): s is ScreeningRecord => s !== undefined)
-      .sort((a, b) => (a.at < b.at ? 1 : -1));
+    if (this.erased.has(clientId)) return [];
+    return this.touched.has(clientId) ? this.view().history(clientId) : this.base.history(clientId);
   }
 
   followUp(id: string): FollowUp | undefined {
-    return this.followUps.get(id);
+    const f = this.view().followUp(id) ?? this.base.followUp(id);
+    return f && this.erased.has(f.referral.clientId) ? undefined : f;
   }
 
   followUpsOf(clientId: string): FollowUp[] {
-    return [...this.followUps.values()].filter((f) => f.referral.clientId === clientId);
+    if (this.erased.has(clientId)) return [];
+    return this.touched.has(clientId) ? this.view().followUpsOf(clientId) : this.base.followUpsOf(clientId);
   }
 
-  /** Open follow-ups of these clients, most overdue first. */
   openFollowUps(clientIds: ReadonlySet<string>): FollowUp[] {
-    return [...this.followUps.values()]
-      .filter((f) => f.status === 'open' && clientIds.has(f.referral.clientId))
-      .sort((a, b) => ((a.dueAt ?? '') < (b.dueAt ?? '') ? -1 : 1));
+    const mine = new Set([...clientIds].filter((id) => !this.erased.has(id)));
+    const own = new Set([...mine].filter((id) => this.touched.has(id)));
+    const rest = new Set([...mine].filter((id) => !this.touched.has(id)));
+    return [...this.base.openFollowUps(rest), ...this.view().openFollowUps(own)].sort((a, b) =>
+      (a.dueAt ?? '') < (b.dueAt ?? '') ? -1 : 1,
+    );
   }
 
-  /** Erasure on request: her referrals go, her screenings stay only as anonymous counts. */
-  async eraseClient(clientId: string): Promise<void> {
-    await this.store.journal<ScreeningJournalRecord>('screenings').rewrite((r) => {
-      if (r.clientId !== clientId) return r;
-      if (r.type === 'void') return null;
-      return { ...r, clientId: null, answers: null, score: null, band: null, reasons: [], consent: false };
-    });
-    await this.store.journal<ReferralEvent>('referrals').remove((r) => r.clientId === clientId);
-    for (const id of this.byClient.get(clientId) ?? []) {
-      const s = this.screenings.get(id);
-      if (s)
-        this.screenings.set(id, {
-          ...s,
-          clientId: null,
-          answers: null,
-          score: null,
-          band: null,
-          reasons: [],
-          consent: false,
-        });
-    }
-    this.byClient.delete(clientId);
-    for (const [id, f] of this.followUps) if (f.referral.clientId === clientId) this.followUps.delete(id);
-  }
-
-  /** Counts for summaries: completed screenings (not voided) in a period, by urgency. */
   counts(filter: (r: ScreeningRecord) => boolean): Record<Urgency, number> {
-    const out: Record<Urgency, number> = { none: 0, routine: 0, urgent: 0, emergency: 0 };
-    for (const r of this.screenings.values()) if (!this.voided.has(r.id) && filter(r)) out[r.urgency]++;
+    const out = this.base.counts(filter);
+    for (const r of this.staged) if (r.type === 'screening' && filter(r)) out[r.urgency]++;
     return out;
   }
 
-  private indexScreening(r: ScreeningJournalRecord): void {
-    if (r.type === 'void') {
-      this.voided.set(r.screeningId, r);
-      return;
-    }
-    this.screenings.set(r.id, r);
-    if (r.clientId) this.byClient.set(r.clientId, [...(this.byClient.get(r.clientId) ?? []), r.id]);
+  private stage(record: ScreeningJournalRecord | ReferralEvent): void {
+    // Outside a unit the write committed at once and the committed index already has it.
+    if (!('add' in this.store)) return;
+    this.staged.push(record);
+    if (record.clientId) this.touched.add(record.clientId);
+    this.overlay = null;
   }
 
-  private indexReferral(e: ReferralEvent): void {
-    if (e.type === 'referral') {
-      this.followUps.set(e.id, {
-        referral: e,
-        outcomes: [],
-        status: e.dueAt ? 'open' : 'pending',
-        dueAt: e.dueAt,
-      });
-      return;
+  /** The touched clients, re-indexed from their committed records plus the staged ones. */
+  private view(): RecordIndex {
+    if (this.overlay) return this.overlay;
+    const overlay = new RecordIndex();
+    for (const clientId of this.touched) {
+      for (const r of this.base.recordsOf(clientId)) add(overlay, r);
     }
-    const f = this.followUps.get(e.referralId);
-    if (!f) return;
-    if (e.type === 'cancelled') {
-      f.status = 'closed';
-      return;
-    }
-    f.outcomes.push(e);
-    if (CLOSING.has(e.outcome)) f.status = 'closed';
-    else {
-      f.dueAt = e.dueAt;
-      f.status = e.dueAt ? 'open' : 'pending';
-    }
+    for (const r of this.staged) add(overlay, r);
+    this.overlay = overlay;
+    return overlay;
   }
+}
+
+function add(index: RecordIndex, r: ScreeningJournalRecord | ReferralEvent): void {
+  if (r.type === 'screening' || r.type === 'void') index.addScreening(r);
+  else index.addReferral(r);
 }

@@ -55,7 +55,7 @@ export async function remindersAt(services: Services, now: Date): Promise<Push[]
   const users = await store.users.list();
   for (const team of teams) {
     const clients = await store.clients.list({ teamId: team.id });
-    const open = services.records().openFollowUps(new Set(clients.map((c) => c.id)));
+    const open = services.records.index.openFollowUps(new Set(clients.map((c) => c.id)));
     for (const mentor of users.filter((u) => u.role === 'mentor' && u.active && u.teamId === team.id)) {
       const due = dueToday(open, clients, mentor.id, now, team.timezone);
       if (due.length === 0) continue;
@@ -75,7 +75,10 @@ export async function remindersAt(services: Services, now: Date): Promise<Push[]
 }
 
 /** Checks every minute (croner) whether it is REMINDER_TIME in some team's timezone, and sends the reminders. */
-export function startReminders(services: Services, deliver: (pushes: Push[]) => Promise<void>): () => void {
+export function startReminders(
+  services: Services,
+  deliver: (pushes: Push[]) => Promise<unknown>,
+): () => void {
   // One reminder per mentor per day, even if a tick runs twice in the reminder minute.
   const sent = new Set<string>();
   const job = new Cron(

@@ -1,5 +1,5 @@
 import { LANGUAGES } from '../accounts/types.js';
-import type { ContentSet, Origin } from './load-content.js';
+import type { ContentSet, Origin } from './content-set.js';
 import type { Article, Module } from './schemas.js';
 import { type ContentError, errorReporter } from './yaml-file.js';
 

@@ -9,6 +9,7 @@ import {
   questionnaireTextSchema,
 } from '../screening/schema.js';
 import { type Country, countrySchema } from '../teams/countries.js';
+import type { ContentSet, Origin } from './content-set.js';
 import { crossCheck } from './cross-check.js';
 import {
   type Article,
@@ -22,21 +23,7 @@ import {
 } from './schemas.js';
 import { type ContentError, formatPath, type ParsedYaml, readYaml } from './yaml-file.js';
 
-export interface ContentSet {
-  articles: Article[];
-  modules: Module[];
-  glossaries: Glossary[];
-  countries: Country[];
-  urgentPhrases: UrgentPhrases[];
-  questionnaires: Questionnaire[];
-  questionnaireTexts: QuestionnaireText[];
-}
-
-/** Where each item came from, for error messages that name the file and line. */
-export interface Origin {
-  file: string;
-  yaml: ParsedYaml;
-}
+export type { ContentSet, Origin } from './content-set.js';
 
 export interface LoadResult {
   content: ContentSet;

@@ -1,20 +1,37 @@
 import type { Lang, User } from '../accounts/types.js';
+import type { ClientRecordsPort } from '../clients/records.js';
+import type { ContentVersion } from '../content/live-content.js';
 import type { Translator } from '../i18n/i18n.js';
+import type { StoreView } from '../store/port.js';
 import { DONE_ID, withMultipleExtras } from './choice-input.js';
-import type { AskOptions, FlowContext } from './flow.js';
-import type { Choice, Inbound, OutMessage, Push } from './messages.js';
-import type { Services } from './services.js';
+import type { AskOptions, FlowContext, PushReport } from './flow.js';
+import type { Choice, Inbound, OutMessage } from './messages.js';
+import type { FlowServices } from './services.js';
 import type { Session } from './session.js';
 
 export interface ContextHooks {
   startFlow(ctx: ConversationContext, id: string, args?: Record<string, unknown>): Promise<void>;
+  call(
+    ctx: ConversationContext,
+    id: string,
+    args: Record<string, unknown>,
+    returnStep: string,
+  ): Promise<void>;
+  finish(ctx: ConversationContext, result: unknown): Promise<void>;
   showMenu(ctx: ConversationContext, intro?: string): Promise<void>;
+}
+
+/** A push as the engine hands it on: for whom, what, and (optionally) which flow wants to hear what became of it. */
+export interface PendingPush {
+  userId: string;
+  message: OutMessage;
+  report?: PushReport & { flow: string };
 }
 
 /** The FlowContext of one inbound message; collects the replies and pushes the engine returns. */
 export class ConversationContext implements FlowContext {
   readonly replies: OutMessage[] = [];
-  readonly pushes: Push[] = [];
+  readonly pushes: PendingPush[] = [];
   private currentUser: User | null;
   private currentLang: Lang;
 
@@ -25,7 +42,9 @@ export class ConversationContext implements FlowContext {
     user: User | null,
     strangerLang: Lang,
     readonly session: Session,
-    readonly services: Services,
+    readonly services: FlowServices,
+    readonly store: StoreView,
+    readonly records: ClientRecordsPort,
     private readonly hooks: ContextHooks,
   ) {
     this.currentUser = user;
@@ -40,6 +59,12 @@ export class ConversationContext implements FlowContext {
     return this.currentLang;
   }
 
+  /** The version pinned when the flow started, while it is in memory; else the current one. */
+  get content(): ContentVersion {
+    const pinned = this.session.content;
+    return (pinned && this.services.content.get(pinned)) || this.services.content.current();
+  }
+
   get t(): Translator {
     return this.services.i18n.t(this.currentLang);
   }
@@ -52,6 +77,7 @@ export class ConversationContext implements FlowContext {
   /** Before registration the chosen language lives in the session. */
   setLang(lang: Lang): void {
     this.currentLang = lang;
+    this.session.lang = lang;
   }
 
   say(text: string): void {
@@ -66,13 +92,14 @@ export class ConversationContext implements FlowContext {
           { id: DONE_ID, label: this.t('choices.done') },
         ]
       : choices;
+    const hint = multiple ? this.t('input.severalHint') : undefined;
     this.session.pending = {
-      text,
       choices: shown,
       multiple,
       selected: [],
       allowText: options.allowText ?? false,
       numbersAreLabels: options.numbersAreLabels ?? false,
+      ...(hint ? { hint } : {}),
     };
     this.replies.push({
       type: 'choices',
@@ -80,6 +107,7 @@ export class ConversationContext implements FlowContext {
       choices: shown,
       multiple,
       ...(options.numbersAreLabels ? { labelsNumbered: true as const } : {}),
+      ...(hint ? { hint } : {}),
     });
   }
 
@@ -87,8 +115,9 @@ export class ConversationContext implements FlowContext {
     this.replies.push(message);
   }
 
-  push(userId: string, message: OutMessage): void {
-    this.pushes.push({ userId, message });
+  push(userId: string, message: OutMessage, report?: PushReport): void {
+    const flow = this.session.flow;
+    this.pushes.push({ userId, message, ...(report && flow ? { report: { ...report, flow } } : {}) });
   }
 
   goto(step: string): void {
@@ -100,10 +129,20 @@ export class ConversationContext implements FlowContext {
     return this.hooks.startFlow(this, id, args);
   }
 
+  call(id: string, args: Record<string, unknown>, returnStep: string): Promise<void> {
+    return this.hooks.call(this, id, args, returnStep);
+  }
+
+  finish(result?: unknown): Promise<void> {
+    return this.hooks.finish(this, result);
+  }
+
   endFlow(): void {
     this.session.flow = null;
     this.session.step = '';
-    this.session.data = {};
+    this.session.state = null;
+    this.session.content = null;
+    this.session.stack = [];
     this.session.pending = null;
   }
 
@@ -111,7 +150,10 @@ export class ConversationContext implements FlowContext {
     return this.hooks.showMenu(this, intro);
   }
 
-  /** Shows the question on screen again (after an answer that did not fit). */
+  /**
+   * Shows the choices on screen again (after an answer that did not fit), when the flow cannot show its step
+   * itself: the question's text is not kept in the session, so a short line stands in for it.
+   */
   repeatPending(): void {
     const pending = this.session.pending;
     if (!pending) return;
@@ -119,10 +161,11 @@ export class ConversationContext implements FlowContext {
     const tick = (id: string) => (pending.selected.includes(id) ? '✓ ' : '');
     this.replies.push({
       type: 'choices',
-      text: pending.text,
+      text: this.t('input.chooseBelow'),
       choices: pending.choices.map((c) => ({ id: c.id, label: `${tick(c.id)}${c.label}` })),
       multiple: pending.multiple,
       ...(pending.numbersAreLabels ? { labelsNumbered: true as const } : {}),
+      ...(pending.hint ? { hint: pending.hint } : {}),
     });
   }
 }

@@ -1,7 +1,10 @@
 import type { Lang, Role, User } from '../accounts/types.js';
+import type { ClientRecordsPort } from '../clients/records.js';
+import type { ContentVersion } from '../content/live-content.js';
 import type { Translator } from '../i18n/i18n.js';
+import type { StoreView } from '../store/port.js';
 import type { Choice, Inbound, OutMessage } from './messages.js';
-import type { Services } from './services.js';
+import type { FlowServices } from './services.js';
 import type { Session } from './session.js';
 
 /** What a flow receives once the engine has matched the message against the question on screen. */
@@ -19,7 +22,23 @@ export interface AskOptions {
   numbersAreLabels?: boolean;
 }
 
-/** A flow's window on one message: who wrote, in which language, and how to answer. */
+/** What became of a message a flow sent to someone else. */
+export interface DeliveryReport {
+  /** The flow's own name for what it sent (e.g. "alert"), with the data it attached. */
+  tag: string;
+  data?: Record<string, string>;
+  status: 'sent' | 'failed';
+  /** Why it failed, in words safe to log: 'unreachable' (no channel or blocked), 'temporary', 'inactive'. */
+  reason?: string;
+}
+
+/** Asks for a report on a push: the sending flow's `onDelivery` hears what became of it. */
+export interface PushReport {
+  tag: string;
+  data?: Record<string, string>;
+}
+
+/** A flow's window on one message: who wrote, in which language, what she may read and change, how to answer. */
 export interface FlowContext {
   readonly now: Date;
   readonly inbound: Inbound;
@@ -28,15 +47,25 @@ export interface FlowContext {
   readonly lang: Lang;
   readonly t: Translator;
   readonly session: Session;
-  readonly services: Services;
+  readonly services: FlowServices;
+  /** The store as this message's unit of work sees it: writes are committed with the reply, all or nothing. */
+  readonly store: StoreView;
+  /** Clients' screenings and referrals, within the same unit of work. */
+  readonly records: ClientRecordsPort;
+  /** The content version the running flow started on (she finishes a module or questionnaire on it). */
+  readonly content: ContentVersion;
   say(text: string): void;
   ask(text: string, choices: Choice[], options?: AskOptions): void;
   send(message: OutMessage): void;
-  /** A message for someone else (an alert to a supervisor); delivered on their channel. */
-  push(userId: string, message: OutMessage): void;
+  /** A message for someone else (an alert to a supervisor); delivered on their channel after her replies. */
+  push(userId: string, message: OutMessage, report?: PushReport): void;
   goto(step: string): void;
   /** Replaces the running flow with another. */
   startFlow(id: string, args?: Record<string, unknown>): Promise<void>;
+  /** Runs another flow as a sub-flow; when it finishes with a result, this flow resumes at `returnStep`. */
+  call(id: string, args: Record<string, unknown>, returnStep: string): Promise<void>;
+  /** Ends a sub-flow with a result for its caller; a flow nobody called just ends. */
+  finish(result?: unknown): Promise<void>;
   endFlow(): void;
   /** Ends the flow and shows the main menu. */
   showMenu(intro?: string): Promise<void>;
@@ -46,6 +75,7 @@ export interface FlowContext {
   setUser(user: User): void;
 }
 
+/** A flow as the engine runs it. Write flows with `defineFlow`, which gives typed state and steps. */
 export interface Flow {
   readonly id: string;
   /** Roles that may run this flow; null for the registration flow strangers use. */
@@ -53,6 +83,14 @@ export interface Flow {
   readonly acceptsDocuments?: boolean;
   start(ctx: FlowContext, args?: Record<string, unknown>): Promise<void>;
   onInput(ctx: FlowContext, input: FlowInput): Promise<void>;
+  /** Shows the current step's question again (after a stale tap or an answer that did not fit). */
+  show?(ctx: FlowContext): Promise<void>;
+  /** A sub-flow this flow called has finished; the engine has restored this flow's step and state. */
+  onResult?(ctx: FlowContext, result: unknown): Promise<void>;
+  /** A message this flow pushed to someone else was delivered or not. */
+  onDelivery?(ctx: FlowContext, report: DeliveryReport): Promise<void>;
+  /** Whether stored state (and step) fit this flow; a session from an older release may not. */
+  accepts?(step: string, state: unknown): boolean;
 }
 
 /** An entry of the main menu; the menu shows only entries of the person's role. */

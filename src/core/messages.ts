@@ -62,8 +62,3 @@ export interface Push {
   userId: string;
   message: OutMessage;
 }
-
-export interface HandleResult {
-  replies: OutMessage[];
-  pushes: Push[];
-}

@@ -25,7 +25,13 @@ export interface Services {
   readonly catalog: Catalog;
   /** Search, always available: keywords and glossary at once, semantic ranking once the vectors are ready. */
   search: SearchService;
-  /** Screenings and referrals of clients, indexed from the journals. */
-  records(): ClientRecords;
-  config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ' | 'REMINDER_TIME'>;
+  /** Screenings and referrals of clients, indexed from the journals (committed records only). */
+  records: ClientRecords;
+  config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ' | 'REMINDER_TIME' | 'SESSION_IDLE_HOURS'>;
 }
+
+/**
+ * What a flow sees of the services: no direct store, so every write of a message goes through its unit of work
+ * (`ctx.store`, `ctx.records`) and is committed with the reply.
+ */
+export type FlowServices = Omit<Services, 'store' | 'records'>;

@@ -1,4 +1,4 @@
-import type { ContentSet, Origin } from '../content/load-content.js';
+import type { ContentSet, Origin } from '../content/content-set.js';
 import { type ContentError, errorReporter } from '../content/yaml-file.js';
 import { compileError } from './expressions.js';
 import { CompiledQuestionnaire } from './questionnaire-engine.js';

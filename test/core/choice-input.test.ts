@@ -3,7 +3,6 @@ import { DONE_ID, matchTypedChoice, NONE_ID } from '../../src/core/choice-input.
 import type { PendingChoices } from '../../src/core/session.js';
 
 const one: PendingChoices = {
-  text: 'Language?',
   choices: [
     { id: 'lang:en', label: 'English' },
     { id: 'lang:pt', label: 'Português' },

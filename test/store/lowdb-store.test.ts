@@ -49,43 +49,23 @@ describe('lowdb store', () => {
     await after.close();
   });
 
-  it('writes conversation state behind, coalesced, and flushes it on close', async () => {
+  it('keeps conversation state with the units of work, in sessions.json after a checkpoint', async () => {
     const dir = tempDataDir();
-    const store = await LowdbStore.open({ dataDir: dir, lock: true, sessionWriteDelayMs: 10_000 });
+    const store = await LowdbStore.open({ dataDir: dir, lock: true, checkpointDelayMs: 10_000 });
     for (let i = 0; i < 50; i++) {
       await store.sessions.set('cli:a', { ...emptySession(new Date()), step: `s${i}` });
     }
     await store.close();
     const saved = JSON.parse(readFileSync(join(dir, 'sessions.json'), 'utf8'));
-    expect(saved['cli:a'].step).toBe('s49');
+    expect(saved.sessions['cli:a'].step).toBe('s49');
+    expect(saved.appliedUnit).toBe(50);
   });
 
-  it('redeems an invite once, atomically, even when two people race for it', async () => {
+  it('reads sessions.json as it was before units of work (a plain map of sessions)', async () => {
     const dir = tempDataDir();
+    writeFileSync(join(dir, 'sessions.json'), JSON.stringify({ 'cli:a': { flow: 'menu', step: '' } }));
     const store = await LowdbStore.open({ dataDir: dir, lock: true });
-    await store.invites.put({
-      code: 'ABCD-EFGH',
-      role: 'trainer',
-      teamId: null,
-      createdBy: null,
-      createdAt: '2026-11-01T00:00:00.000Z',
-      expiresAt: '2026-11-15T00:00:00.000Z',
-      usedBy: null,
-      usedAt: null,
-    });
-    const at = new Date('2026-11-02T00:00:00.000Z');
-    const results = await Promise.all([
-      store.redeemInvite('ABCD-EFGH', user('a', 'cli:a'), at),
-      store.redeemInvite('ABCD-EFGH', user('b', 'cli:b'), at),
-    ]);
-    expect(results.map((r) => r.ok)).toEqual([true, false]);
-    expect(results[1]).toEqual({ ok: false, reason: 'used' });
-    expect((await store.users.byAddress('cli:a'))?.role).toBe('trainer');
-    expect(await store.users.byAddress('cli:b')).toBeUndefined();
-    expect(await store.redeemInvite('NOPE-NOPE', user('c', 'cli:c'), at)).toEqual({
-      ok: false,
-      reason: 'unknown',
-    });
+    expect(await store.sessions.get('cli:a')).toEqual({ flow: 'menu', step: '' });
     await store.close();
   });
 });

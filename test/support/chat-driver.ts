@@ -74,6 +74,8 @@ export class ChatDriver implements ChannelSender {
       payload,
     });
     for (const message of replies) this.log.push({ to: from, message });
+    // Messages for others are delivered in the background after the replies: wait for them, as a person would.
+    await this.app.settled();
     return replies;
   }
 }

@@ -5,7 +5,7 @@ import { openApp } from '../open-app.js';
 export async function gapsCommand(options: { json?: boolean }): Promise<void> {
   const app = await openApp({ writes: false });
   try {
-    const gaps = app.services.store.journal<GapRecord>('gaps').all();
+    const gaps = await app.services.store.journal<GapRecord>('gaps').query();
     if (options.json) {
       process.stdout.write(
         `${JSON.stringify(gaps.map((g) => ({ at: g.at, lang: g.lang, question: g.question })))}\n`,

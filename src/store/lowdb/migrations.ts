@@ -5,6 +5,8 @@ import type { ModuleProgress } from '../../features/training/progress.js';
 /** The small, mutable state kept in state.json. Conversation state lives apart in sessions.json (written behind). */
 export interface StateFile {
   schemaVersion: number;
+  /** The last unit of work of the write-ahead log whose effects this file holds. */
+  appliedUnit?: number;
   users: User[];
   teams: Team[];
   invites: Invite[];

@@ -1,0 +1,21 @@
+import type { Questionnaire, QuestionnaireText } from '../screening/schema.js';
+import type { Country } from '../teams/countries.js';
+import type { Article, Glossary, Module, UrgentPhrases } from './schemas.js';
+import type { ParsedYaml } from './yaml-file.js';
+
+/** Everything in the content folder, parsed: what the checks read and what a content version holds. */
+export interface ContentSet {
+  articles: Article[];
+  modules: Module[];
+  glossaries: Glossary[];
+  countries: Country[];
+  urgentPhrases: UrgentPhrases[];
+  questionnaires: Questionnaire[];
+  questionnaireTexts: QuestionnaireText[];
+}
+
+/** Where each item came from, for error messages that name the file and line. */
+export interface Origin {
+  file: string;
+  yaml: ParsedYaml;
+}
