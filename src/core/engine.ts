@@ -398,7 +398,8 @@ export class Engine {
       // A button from an earlier message, or an id a script made up: say so and show where she is.
       ctx.say(ctx.t('input.staleChoice'));
       if (!ctx.user) return this.welcomeStranger(ctx);
-      if (pending && flow) return this.showAgain(ctx, flow);
+      // A step that asks for typed text has no buttons on screen: it shows itself again, and she goes on.
+      if (flow && (pending || flow.show)) return this.showAgain(ctx, flow);
       return this.showMenu(ctx);
     }
     if (!pending.multiple) return flow.onInput(ctx, { kind: 'choice', id });
