@@ -187,7 +187,7 @@ export class SearchService {
   /** Starts the vectors on a question if nothing started them, or again a while after a failure. */
   private kick(indexed: Indexed): Promise<void> | null {
     const retry = this.options.retryAfterMs ?? 30_000;
-    if (indexed.state === 'idle' || (indexed.state === 'failed' && Date.now() - indexed.failedAt > retry)) {
+    if (indexed.state === 'idle' || (indexed.state === 'failed' && Date.now() - indexed.failedAt >= retry)) {
       this.started = true;
       const vectors = this.buildVectors(indexed, true);
       vectors.catch(() => undefined);
