@@ -2,7 +2,6 @@ import type { ClientRecords } from '../clients/records.js';
 import type { Config } from '../config/config.js';
 import type { Catalog } from '../content/catalog.js';
 import type { LiveContent } from '../content/live-content.js';
-import type { LiveContent } from '../content/live-content.js';
 import type { Translations } from '../i18n/i18n.js';
 import type { Logger, Pseudonymiser } from '../logging/logger.js';
 import type { SearchService } from '../search/search-service.js';
