@@ -71,8 +71,6 @@ export async function makeTestApp(
     sessionWriteDelayMs: 5,
     // The same hybrid answers whenever a test asks (not keywords while the model loads).
     searchWaitsForVectors: true,
-    // The same hybrid answers whenever a test asks (not keywords while the model loads).
-    searchWaitsForVectors: true,
   });
   return Object.assign(app, { clock, dataDir });
 }
