@@ -1,19 +1,21 @@
+import { z } from 'zod';
 import { ROLES } from '../../accounts/types.js';
-import type { Feature, Flow } from '../../core/flow.js';
+import { defineFlow } from '../../core/define-flow.js';
+import type { Feature } from '../../core/flow.js';
 
-/** What the bot can do for her role, and the commands that work everywhere. */
-const helpFlow: Flow = {
+/** What the bot can do for her role, and the commands that work everywhere; then the menu. */
+const helpFlow = defineFlow<null, never>({
   id: 'help',
+  ns: 'hp',
   roles: ROLES,
+  state: z.null(),
   async start(ctx) {
-    if (!ctx.user) return;
-    ctx.say(`${ctx.t(`help.${ctx.user.role}`)}\n\n${ctx.t('help.commands')}`);
-    await ctx.showMenu();
+    ctx.state = null;
+    if (!ctx.user) return ctx.showMenu();
+    return ctx.showMenu(`${ctx.t(`help.${ctx.user.role}`)}\n\n${ctx.t('help.commands')}`);
   },
-  async onInput(ctx) {
-    await ctx.showMenu();
-  },
-};
+  steps: {},
+});
 
 export const helpFeature: Feature = {
   flows: [helpFlow],

@@ -1,154 +1,234 @@
-import { isLang, ROLES } from '../../accounts/types.js';
-import type { Flow, FlowContext } from '../../core/flow.js';
+import { z } from 'zod';
+import { LANGUAGES, ROLES } from '../../accounts/types.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
+import type { FlowInput } from '../../core/flow.js';
 import type { Choice } from '../../core/messages.js';
+import { safeError } from '../../core/safe-error.js';
 import type { Passage } from '../../search/passages.js';
+import type { SearchResult } from '../../search/search-engine.js';
 import { scrubQuestion } from '../../search/text.js';
 import { formatPassage } from './answer-format.js';
+import { type FeedbackRecord, type GapRecord, MAX_GAP_CHARS } from './records.js';
 
-export interface GapRecord {
-  at: string;
-  /** Without who asked, digits and phone-number-like strings removed. */
-  question: string;
-  lang: string;
-}
+export type { FeedbackRecord, GapRecord } from './records.js';
 
-export interface FeedbackRecord {
-  at: string;
-  passage: string;
-  lang: string;
-  helpful: boolean;
-}
+/** Roles that may open a training module (the "Training: …" button). */
+const TRAINING_ROLES: readonly string[] = ['mentor', 'supervisor', 'trainer'];
+
+const hitSchema = z.object({ id: z.string().max(200), lang: z.enum(LANGUAGES) });
+type Hit = z.infer<typeof hitSchema>;
+
+/**
+ * Passage ids, the related module, and (only while she decides whether to share it) her question without
+ * numbers. Never a rendered answer: the answer step shows its passage again from the index.
+ */
+const stateSchema = z.object({
+  best: hitSchema.nullable(),
+  more: z.array(hitSchema).max(5),
+  module: z.string().max(100).nullable(),
+  /** "More answers" was shown: the step now asks only whether it helped. */
+  expanded: z.boolean(),
+  gap: z.string().max(MAX_GAP_CHARS).nullable(),
+});
+type State = z.infer<typeof stateSchema>;
+type Step = 'question' | 'answer' | 'share';
+type Ctx = StepContext<State, Step>;
+
+const EMPTY: State = { best: null, more: [], module: null, expanded: false, gap: null };
+
+/** Choice ids (local to the flow; `ctx.ask` adds the "ask." namespace). */
+const MORE = 'more';
+const MODULE = 'mod';
+const UP = 'up';
+const DOWN = 'down';
+const SHARE = 'share';
+const NO_SHARE = 'no';
 
 /**
  * A health question answered from the reviewed content: the urgent-referral message first when the question
  * describes danger, then the best passage, more answers, the related module and "Was this helpful?". When nothing
- * good is found, an honest answer and the offer to share the question with trainers.
+ * good is found, an honest answer and the offer to share the question (scrubbed) with trainers.
  */
-export const askFlow: Flow = {
+export const askFlow = defineFlow<State, Step>({
   id: 'ask',
+  ns: 'ask',
   roles: ROLES,
+  state: stateSchema,
 
   async start(ctx, args) {
-    const question = typeof args?.question === 'string' ? args.question : '';
+    ctx.state = EMPTY;
+    const question = typeof args.question === 'string' ? args.question : '';
     if (question.trim()) return answer(ctx, question);
-    ctx.goto('question');
-    ctx.say(ctx.t('search.ask'));
+    return showQuestion(ctx);
   },
 
-  async onInput(ctx, input) {
-    if (input.kind === 'text') return answer(ctx, input.text);
-    if (input.kind !== 'choice') return ctx.say(ctx.t('search.ask'));
-    const data = ctx.session.data;
-    switch (input.id) {
-      case 's:more':
-        return showMore(ctx);
-      case 's:module':
-        return ctx.startFlow('training', { module: data.module });
-      case 's:up':
-      case 's:down':
-        return feedback(ctx, input.id === 's:up');
-      case 's:share':
-        return share(ctx);
-      case 's:noshare':
-        ctx.goto('question');
-        return ctx.say(ctx.t('search.askAnother'));
-      default:
-        return ctx.showMenu();
-    }
+  steps: {
+    question: {
+      show: showQuestion,
+      async onInput(ctx, input) {
+        if (input.kind === 'text') return answer(ctx, input.text);
+        return showQuestion(ctx);
+      },
+    },
+    answer: {
+      show: showAnswer,
+      async onInput(ctx, input) {
+        // A new question typed now is a new question, not a wrong answer to these buttons.
+        if (input.kind === 'text') return answer(ctx, input.text);
+        switch (choiceId(input)) {
+          case MORE:
+            return showMore(ctx);
+          case MODULE:
+            if (ctx.state.module) return ctx.startFlow('training', { module: ctx.state.module });
+            return showAnswer(ctx);
+          case UP:
+            return feedback(ctx, true);
+          case DOWN:
+            return feedback(ctx, false);
+          default:
+            return showAnswer(ctx);
+        }
+      },
+    },
+    share: {
+      show: showShare,
+      async onInput(ctx, input) {
+        if (input.kind === 'text') return answer(ctx, input.text);
+        switch (choiceId(input)) {
+          case SHARE:
+            return share(ctx);
+          case NO_SHARE:
+            return another(ctx, ctx.t('search.askAnother'));
+          default:
+            return showShare(ctx);
+        }
+      },
+    },
   },
-};
+});
 
-async function answer(ctx: FlowContext, question: string): Promise<void> {
-  const result = await ctx.services.search.search(question, ctx.lang, { k: 3 });
-  if (result.urgent) ctx.say(urgentMessage(ctx));
-  const [best, ...others] = result.hits;
-  if (!result.confident || !best) {
-    ctx.session.data = { question: scrubQuestion(question).slice(0, 500) };
-    ctx.goto('share');
-    ctx.ask(
-      ctx.t('search.notFound'),
-      [
-        { id: 's:share', label: ctx.t('search.share') },
-        { id: 's:noshare', label: ctx.t('search.noShare') },
-      ],
-      { allowText: true },
-    );
-    return;
-  }
-  ctx.session.data = {
-    best: best.passage.id,
-    more: others.map((h) => `${h.passage.id}|${h.passage.lang}`),
-    module: best.passage.module,
-    shown: `${best.passage.id}|${best.passage.lang}`,
-  };
-  ctx.goto('answer');
-  // A new question typed now is a new question, not a wrong answer to these buttons.
-  ctx.ask(formatPassage(ctx, best.passage), answerChoices(ctx, others.length > 0, best.passage), {
-    allowText: true,
-  });
+const choiceId = (input: FlowInput): string | undefined => (input.kind === 'choice' ? input.id : undefined);
+
+function showQuestion(ctx: Ctx): void {
+  ctx.state = EMPTY;
+  ctx.goto('question');
+  ctx.say(ctx.t('search.ask'));
 }
 
-function answerChoices(ctx: FlowContext, more: boolean, passage: Passage | undefined): Choice[] {
-  const choices: Choice[] = [];
-  if (more) choices.push({ id: 's:more', label: ctx.t('search.more') });
-  const module = passage?.module ? ctx.services.catalog.module(passage.module, ctx.lang) : undefined;
-  if (module && ctx.user && ['mentor', 'supervisor', 'trainer'].includes(ctx.user.role)) {
-    const english = module.fallback ? ` (${ctx.t('training.english')})` : '';
-    choices.push({
-      id: 's:module',
-      label: ctx.t('search.module', { title: `${module.item.title}${english}` }),
-    });
+/** Back to waiting for a question, with a line saying so. */
+function another(ctx: Ctx, text: string): void {
+  ctx.state = EMPTY;
+  ctx.goto('question');
+  ctx.say(text);
+}
+
+async function answer(ctx: Ctx, question: string): Promise<void> {
+  const search = ctx.services.search;
+  // Danger first: the emergency line goes out before anything else, even if the search itself fails.
+  const urgent = search.isUrgent(question);
+  if (urgent) ctx.say(ctx.t('search.urgent'));
+  let result: SearchResult;
+  try {
+    result = await search.search(question, ctx.lang, { k: 3 });
+  } catch (error) {
+    ctx.services.logger.error(
+      { err: safeError(error), user: ctx.user ? ctx.services.pseudo(ctx.user.id) : null },
+      'search failed',
+    );
+    return another(ctx, ctx.t('search.unavailable'));
   }
-  choices.push(
-    { id: 's:up', label: ctx.t('search.helpful') },
-    { id: 's:down', label: ctx.t('search.notHelpful') },
-  );
+  if (result.urgent && !urgent) ctx.say(ctx.t('search.urgent'));
+  const [best, ...others] = result.hits;
+  if (!result.confident || !best) {
+    ctx.state = { ...EMPTY, gap: scrubQuestion(question).slice(0, MAX_GAP_CHARS) };
+    return showShare(ctx);
+  }
+  ctx.state = {
+    ...EMPTY,
+    best: hitOf(best.passage),
+    more: others.slice(0, 5).map((h) => hitOf(h.passage)),
+    module: best.passage.module,
+  };
+  return showAnswer(ctx);
+}
+
+const hitOf = (passage: Passage): Hit => ({ id: passage.id, lang: passage.lang });
+
+function passageOf(ctx: Ctx, hit: Hit | null): Passage | undefined {
+  return hit ? ctx.services.search.passage(hit.id, hit.lang) : undefined;
+}
+
+function showAnswer(ctx: Ctx): void {
+  const best = passageOf(ctx, ctx.state.best);
+  // Gone with a new content version: ask again rather than show a stale answer.
+  if (!best) {
+    showQuestion(ctx);
+    return;
+  }
+  ctx.goto('answer');
+  if (ctx.state.expanded) {
+    ctx.ask(ctx.t('search.wasHelpful'), answerChoices(ctx, false), { allowText: true });
+    return;
+  }
+  ctx.ask(formatPassage(ctx, best), answerChoices(ctx, ctx.state.more.length > 0), { allowText: true });
+}
+
+function answerChoices(ctx: Ctx, more: boolean): Choice[] {
+  const choices: Choice[] = [];
+  if (more) choices.push({ id: MORE, label: ctx.t('search.more') });
+  const moduleId = ctx.state.module;
+  const module = moduleId ? ctx.content.catalog.module(moduleId, ctx.lang) : undefined;
+  if (module && ctx.user && TRAINING_ROLES.includes(ctx.user.role)) {
+    const english = module.fallback ? ` (${ctx.t('training.english')})` : '';
+    choices.push({ id: MODULE, label: ctx.t('search.module', { title: `${module.item.title}${english}` }) });
+  }
+  choices.push({ id: UP, label: ctx.t('search.helpful') }, { id: DOWN, label: ctx.t('search.notHelpful') });
   return choices;
 }
 
-async function showMore(ctx: FlowContext): Promise<void> {
-  const search = ctx.services.search;
-  const byKey = (key: unknown): Passage | undefined => {
-    const [id, lang] = String(key ?? '').split('|');
-    return id && lang && isLang(lang) ? search.passage(id, lang) : undefined;
-  };
-  const wanted = (ctx.session.data.more as string[] | undefined) ?? [];
-  const passages = wanted.map(byKey).filter((p): p is Passage => p !== undefined);
-  for (const passage of passages) ctx.say(formatPassage(ctx, passage));
-  ctx.session.data.more = [];
-  const best = byKey(ctx.session.data.shown);
-  ctx.ask(ctx.t('search.wasHelpful'), answerChoices(ctx, false, best), { allowText: true });
+function showMore(ctx: Ctx): void {
+  for (const hit of ctx.state.more) {
+    const passage = passageOf(ctx, hit);
+    if (passage) ctx.say(formatPassage(ctx, passage));
+  }
+  ctx.state = { ...ctx.state, more: [], expanded: true };
+  showAnswer(ctx);
 }
 
-async function feedback(ctx: FlowContext, helpful: boolean): Promise<void> {
-  const passage = String(ctx.session.data.best ?? '');
-  if (passage) {
-    await ctx.services.store.journal<FeedbackRecord>('feedback').append({
+async function feedback(ctx: Ctx, helpful: boolean): Promise<void> {
+  const best = ctx.state.best;
+  if (best) {
+    await ctx.store.journal<FeedbackRecord>('feedback').append({
       at: ctx.now.toISOString(),
-      passage,
+      passage: best.id,
       lang: ctx.lang,
       helpful,
     });
   }
-  ctx.session.data = {};
-  ctx.goto('question');
-  ctx.say(
+  another(
+    ctx,
     `${ctx.t(helpful ? 'search.thanksHelpful' : 'search.thanksNotHelpful')}\n${ctx.t('search.askAnother')}`,
   );
 }
 
-async function share(ctx: FlowContext): Promise<void> {
-  const question = String(ctx.session.data.question ?? '');
+function showShare(ctx: Ctx): void {
+  ctx.goto('share');
+  ctx.ask(
+    ctx.t('search.notFound'),
+    [
+      { id: SHARE, label: ctx.t('search.share') },
+      { id: NO_SHARE, label: ctx.t('search.noShare') },
+    ],
+    { allowText: true },
+  );
+}
+
+async function share(ctx: Ctx): Promise<void> {
+  const question = ctx.state.gap;
   if (question) {
-    await ctx.services.store
+    await ctx.store
       .journal<GapRecord>('gaps')
       .append({ at: ctx.now.toISOString(), question, lang: ctx.lang });
   }
-  ctx.session.data = {};
-  ctx.goto('question');
-  ctx.say(`${ctx.t('search.shared')}\n${ctx.t('search.askAnother')}`);
-}
-
-function urgentMessage(ctx: FlowContext): string {
-  return ctx.t('search.urgent');
+  another(ctx, `${ctx.t('search.shared')}\n${ctx.t('search.askAnother')}`);
 }

@@ -1,24 +1,29 @@
-import type { Flow } from '../../core/flow.js';
-import type { GapRecord } from './ask-flow.js';
+import { z } from 'zod';
+import { defineFlow } from '../../core/define-flow.js';
+import type { Translator } from '../../i18n/i18n.js';
+import type { GapRecord } from './records.js';
 
-const SHOWN = 15;
+/** The latest shared questions shown in chat; the command line (`gaps`) lists them all. */
+export const SHOWN_GAPS = 15;
+
+/** The list trainers read: newest first, each with its language and day. */
+export function formatGaps(t: Translator, gaps: readonly GapRecord[]): string {
+  const latest = gaps.slice(-SHOWN_GAPS).reverse();
+  const lines = latest.map((g) => `• [${g.lang}] ${g.question} (${g.at.slice(0, 10)})`);
+  return `${t('gaps.title', { count: gaps.length, shown: latest.length })}\n\n${lines.join('\n')}`;
+}
 
 /** Trainers see the questions mentors shared because the content had no good answer (no names, no numbers). */
-export const gapsFlow: Flow = {
+export const gapsFlow = defineFlow<null, never>({
   id: 'gaps',
+  ns: 'gp',
   roles: ['trainer', 'admin'],
+  state: z.null(),
   async start(ctx) {
-    const gaps = ctx.services.store.journal<GapRecord>('gaps').all();
+    ctx.state = null;
+    const gaps = await ctx.store.journal<GapRecord>('gaps').query();
     if (gaps.length === 0) return ctx.showMenu(ctx.t('gaps.none'));
-    const latest = gaps.slice(-SHOWN).reverse();
-    ctx.say(
-      `${ctx.t('gaps.title', { count: gaps.length, shown: latest.length })}\n\n${latest
-        .map((g) => `• [${g.lang}] ${g.question} (${g.at.slice(0, 10)})`)
-        .join('\n')}`,
-    );
-    await ctx.showMenu();
+    return ctx.showMenu(formatGaps(ctx.t, gaps));
   },
-  async onInput(ctx) {
-    await ctx.showMenu();
-  },
-};
+  steps: {},
+});

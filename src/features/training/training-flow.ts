@@ -1,206 +1,223 @@
+import { z } from 'zod';
 import { LANGUAGE_NAMES } from '../../accounts/display.js';
 import type { Module } from '../../content/schemas.js';
-import type { Flow, FlowContext, FlowInput } from '../../core/flow.js';
+import { defineFlow, type StepContext } from '../../core/define-flow.js';
+import type { FlowInput } from '../../core/flow.js';
+import {
+  answerQuestion,
+  fitProgress,
+  type ModuleProgress,
+  nextLesson,
+  passCount,
+  previousLesson,
+  resumeAt,
+  reviewLessons,
+  startProgress,
+  startQuiz,
+  type TrainingRecord,
+} from '../../training/progress.js';
 import { moduleChoices } from './module-list.js';
-import type { ModuleProgress, TrainingRecord } from './progress.js';
 
 const ROLES = ['mentor', 'supervisor', 'trainer'] as const;
 
+/** The module she is in (null on the list); where she is within it is her progress in the store. */
+const stateSchema = z.object({ module: z.string().max(100).nullable() });
+type State = z.infer<typeof stateSchema>;
+type Step = 'list' | 'lesson' | 'quiz' | 'done';
+type Ctx = StepContext<State, Step>;
+
+/** Choice ids (local to the flow; `ctx.ask` adds the "tr." namespace). */
+const LIST = 'list';
+const NEXT = 'next';
+const BACK = 'back';
+const RETAKE = 'retake';
+const REVIEW = 'review';
+const MODULE_PREFIX = 'mod:';
+
 /**
  * Training modules in chat: the list with her progress, lessons stepped through with next/back, then the quiz
- * with feedback after every answer, a score and pass/fail. Progress is stored at every step, so she continues
- * where she left off, also after a restart.
+ * with feedback after every answer, a score and pass/fail. Progress (and, for a finished quiz, the training
+ * journal) is staged in the message's unit of work, so it is kept exactly when her session is. The module is read
+ * from the content version the flow started on: she finishes the module she began even if a new one is published.
  */
-export const trainingFlow: Flow = {
+export const trainingFlow = defineFlow<State, Step>({
   id: 'training',
+  ns: 'tr',
   roles: ROLES,
+  state: stateSchema,
 
   async start(ctx, args) {
-    const wanted = typeof args?.module === 'string' ? args.module : undefined;
-    if (wanted && ctx.services.catalog.module(wanted, ctx.lang)) return openModule(ctx, wanted);
+    ctx.state = { module: null };
+    const wanted = typeof args.module === 'string' ? args.module : undefined;
+    if (wanted && ctx.content.catalog.module(wanted, ctx.lang)) return openModule(ctx, wanted);
     return showList(ctx);
   },
 
-  async onInput(ctx, input) {
-    const moduleId = String(ctx.session.data.module ?? '');
-    if (input.kind === 'choice' && input.id === 't:list') return showList(ctx);
-    switch (ctx.session.step) {
-      case 'list':
-        if (input.kind === 'choice' && input.id.startsWith('mod:')) return openModule(ctx, input.id.slice(4));
+  steps: {
+    list: {
+      show: showList,
+      async onInput(ctx, input) {
+        const id = choiceId(input);
+        if (id?.startsWith(MODULE_PREFIX)) return openModule(ctx, id.slice(MODULE_PREFIX.length));
         return showList(ctx);
-      case 'done':
-        return onDoneChoice(ctx, moduleId, input);
-      case 'lesson':
-        return onLessonChoice(ctx, moduleId, input);
-      case 'quiz':
-        return onQuizAnswer(ctx, moduleId, input);
-      default:
-        return showList(ctx);
-    }
+      },
+    },
+    lesson: {
+      show: showLesson,
+      async onInput(ctx, input) {
+        const id = choiceId(input);
+        if (id === LIST) return showList(ctx);
+        const open = await current(ctx);
+        if (!open) return showList(ctx);
+        const { module, progress } = open;
+        if (id === BACK) return saveAnd(ctx, previousLesson(progress, ctx.now), showLesson);
+        if (id !== NEXT) return showLesson(ctx);
+        const next = nextLesson(progress, module, ctx.now);
+        if (next.quizStarted) {
+          ctx.say(ctx.t('training.quizIntro', { questions: module.quiz.length, pass: passCount(module) }));
+          return saveAnd(ctx, next.progress, showQuestion);
+        }
+        return saveAnd(ctx, next.progress, showLesson);
+      },
+    },
+    quiz: {
+      show: showQuestion,
+      async onInput(ctx, input) {
+        const open = await current(ctx);
+        if (!open || !ctx.user) return showList(ctx);
+        const { module, progress } = open;
+        const question = module.quiz[progress.question];
+        const match = /^a:(.+):(\d+)$/.exec(choiceId(input) ?? '');
+        const chosen = Number(match?.[2]);
+        const option = question?.options[chosen - 1];
+        // A tap on an earlier question's button is not an answer to this one.
+        if (!question || !match || match[1] !== question.id || !option) return showQuestion(ctx);
+        const outcome = answerQuestion(progress, module, chosen, ctx.now, { teamId: ctx.user.teamId });
+        const rightOption = question.options[question.answer - 1];
+        ctx.say(
+          outcome.right
+            ? ctx.t('training.right', { feedback: option.feedback })
+            : ctx.t('training.wrong', { feedback: option.feedback, answer: rightOption?.text }),
+        );
+        await ctx.store.progress.put(outcome.progress);
+        if (!outcome.finished) return showQuestion(ctx);
+        const { result, record } = outcome.finished;
+        await ctx.store.journal<TrainingRecord>('training').append(record);
+        if (result.keptPass) {
+          ctx.say(ctx.t('training.practiceScore', { correct: result.correct, total: result.total }));
+        }
+        return showDone(ctx, true);
+      },
+    },
+    done: {
+      show: (ctx) => showDone(ctx, false),
+      async onInput(ctx, input) {
+        const id = choiceId(input);
+        const open = id === RETAKE || id === REVIEW ? await current(ctx) : undefined;
+        if (!open) return showList(ctx);
+        if (id === RETAKE) return saveAnd(ctx, startQuiz(open.progress, ctx.now), showQuestion);
+        return saveAnd(ctx, reviewLessons(open.progress, ctx.now), showLesson);
+      },
+    },
   },
-};
+});
 
-async function showList(ctx: FlowContext): Promise<void> {
+const choiceId = (input: FlowInput): string | undefined => (input.kind === 'choice' ? input.id : undefined);
+
+/** The module in her language (or English), from the content version the flow started on. */
+function localised(ctx: Ctx, moduleId: string): { item: Module; fallback: boolean } | undefined {
+  return ctx.content.catalog.module(moduleId, ctx.lang);
+}
+
+/** The open module and her progress in it, within the module's bounds; undefined if either is gone. */
+async function current(ctx: Ctx): Promise<{ module: Module; progress: ModuleProgress } | undefined> {
+  const moduleId = ctx.state.module;
   const user = ctx.user;
-  if (!user) return;
-  const progress = await ctx.services.store.progress.byUser(user.id);
-  const choices = moduleChoices(ctx.services.catalog, ctx.lang, ctx.t, progress);
+  if (!moduleId || !user) return undefined;
+  const module = localised(ctx, moduleId)?.item;
+  const progress = await ctx.store.progress.get(user.id, moduleId);
+  if (!module || !progress) return undefined;
+  return { module, progress: fitProgress(progress, module) };
+}
+
+async function saveAnd(ctx: Ctx, progress: ModuleProgress, show: (ctx: Ctx) => Promise<void>): Promise<void> {
+  await ctx.store.progress.put(progress);
+  return show(ctx);
+}
+
+async function showList(ctx: Ctx): Promise<void> {
+  const user = ctx.user;
+  if (!user) return ctx.showMenu();
+  const progress = await ctx.store.progress.byUser(user.id);
+  const choices = moduleChoices(ctx.content.catalog, ctx.lang, ctx.t, progress);
   if (choices.length === 0) return ctx.showMenu(ctx.t('training.none'));
-  ctx.session.data = {};
+  ctx.state = { module: null };
   ctx.goto('list');
   ctx.ask(ctx.t('training.list'), choices);
 }
 
-function localised(ctx: FlowContext, moduleId: string): Module | undefined {
-  const found = ctx.services.catalog.module(moduleId, ctx.lang);
-  return found?.item;
-}
-
-async function openModule(ctx: FlowContext, moduleId: string): Promise<void> {
+async function openModule(ctx: Ctx, moduleId: string): Promise<void> {
   const user = ctx.user;
-  const found = ctx.services.catalog.module(moduleId, ctx.lang);
+  const found = localised(ctx, moduleId);
   if (!user || !found) return showList(ctx);
   const module = found.item;
-  ctx.session.data = { module: moduleId };
+  ctx.state = { module: moduleId };
   if (found.fallback) ctx.say(ctx.t('training.notInLanguage', { language: LANGUAGE_NAMES[ctx.lang] }));
-  const progress = await ctx.services.store.progress.get(user.id, moduleId);
-  if (!progress) {
-    const now = ctx.now.toISOString();
-    const fresh: ModuleProgress = {
-      userId: user.id,
-      moduleId,
-      status: 'lessons',
-      step: 0,
-      question: 0,
-      correct: 0,
-      attempts: 0,
-      lastScore: null,
-      startedAt: now,
-      updatedAt: now,
-      passedAt: null,
-    };
-    await ctx.services.store.progress.put(fresh);
+  const stored = await ctx.store.progress.get(user.id, moduleId);
+  if (!stored) {
     ctx.say(
       ctx.t('training.intro', { title: module.title, summary: module.summary, steps: module.steps.length }),
     );
-    return showStep(ctx, module, fresh);
+    return saveAnd(ctx, startProgress(user.id, moduleId, ctx.now), showLesson);
   }
-  switch (progress.status) {
-    case 'lessons':
+  const progress = fitProgress(stored, module);
+  if (progress !== stored) await ctx.store.progress.put({ ...progress, updatedAt: ctx.now.toISOString() });
+  switch (resumeAt(progress)) {
+    case 'lesson':
       ctx.say(ctx.t('training.welcomeBack', { step: progress.step + 1, steps: module.steps.length }));
-      return showStep(ctx, module, progress);
+      return showLesson(ctx);
     case 'quiz':
       ctx.say(
         ctx.t('training.welcomeBackQuiz', { question: progress.question + 1, questions: module.quiz.length }),
       );
-      return showQuestion(ctx, module, progress);
-    case 'passed':
-    case 'failed':
-      return showDone(ctx, module, progress, false);
-    default:
-      return showList(ctx);
+      return showQuestion(ctx);
+    case 'done':
+      return showDone(ctx, false);
   }
 }
 
-async function save(
-  ctx: FlowContext,
-  progress: ModuleProgress,
-  change: Partial<ModuleProgress>,
-): Promise<ModuleProgress> {
-  const next = { ...progress, ...change, updatedAt: ctx.now.toISOString() };
-  await ctx.services.store.progress.put(next);
-  return next;
-}
-
-function showStep(ctx: FlowContext, module: Module, progress: ModuleProgress): void {
-  const index = Math.min(progress.step, module.steps.length - 1);
-  const step = module.steps[index];
-  if (!step) return;
-  const last = index === module.steps.length - 1;
-  const choices = [{ id: 'l:next', label: ctx.t(last ? 'training.startQuiz' : 'training.next') }];
-  if (index > 0) choices.push({ id: 'l:back', label: ctx.t('training.back') });
-  choices.push({ id: 't:list', label: ctx.t('training.otherModules') });
+async function showLesson(ctx: Ctx): Promise<void> {
+  const open = await current(ctx);
+  if (!open) return showList(ctx);
+  const { module, progress } = open;
+  const step = module.steps[progress.step];
+  if (!step) return showList(ctx);
+  const last = progress.step === module.steps.length - 1;
+  const choices = [{ id: NEXT, label: ctx.t(last ? 'training.startQuiz' : 'training.next') }];
+  if (progress.step > 0) choices.push({ id: BACK, label: ctx.t('training.back') });
+  choices.push({ id: LIST, label: ctx.t('training.otherModules') });
   ctx.goto('lesson');
   ctx.ask(
-    `${ctx.t('training.stepHeader', { step: index + 1, steps: module.steps.length, title: step.title })}\n\n${step.body}`,
+    `${ctx.t('training.stepHeader', { step: progress.step + 1, steps: module.steps.length, title: step.title })}\n\n${step.body}`,
     choices,
   );
 }
 
-async function onLessonChoice(ctx: FlowContext, moduleId: string, input: FlowInput): Promise<void> {
-  const module = localised(ctx, moduleId);
-  const user = ctx.user;
-  const progress = user ? await ctx.services.store.progress.get(user.id, moduleId) : undefined;
-  if (!module || !progress || input.kind !== 'choice') return showList(ctx);
-  if (input.id === 'l:back')
-    return showStep(ctx, module, await save(ctx, progress, { step: Math.max(0, progress.step - 1) }));
-  if (input.id !== 'l:next') return showStep(ctx, module, progress);
-  if (progress.step + 1 < module.steps.length) {
-    return showStep(ctx, module, await save(ctx, progress, { step: progress.step + 1 }));
-  }
-  ctx.say(ctx.t('training.quizIntro', { questions: module.quiz.length, pass: passCount(module) }));
-  return showQuestion(ctx, module, await save(ctx, progress, { status: 'quiz', question: 0, correct: 0 }));
-}
-
-const passCount = (module: Module): number => Math.ceil(module.passMark * module.quiz.length - 1e-9);
-
-function showQuestion(ctx: FlowContext, module: Module, progress: ModuleProgress): void {
-  const question = module.quiz[progress.question];
-  if (!question) return;
+async function showQuestion(ctx: Ctx): Promise<void> {
+  const open = await current(ctx);
+  const question = open?.module.quiz[open.progress.question];
+  if (!open || !question) return showList(ctx);
   ctx.goto('quiz');
   ctx.ask(
-    `${ctx.t('training.questionHeader', { question: progress.question + 1, questions: module.quiz.length })}\n${question.question}`,
+    `${ctx.t('training.questionHeader', { question: open.progress.question + 1, questions: open.module.quiz.length })}\n${question.question}`,
     question.options.map((o, i) => ({ id: `a:${question.id}:${i + 1}`, label: o.text })),
   );
 }
 
-async function onQuizAnswer(ctx: FlowContext, moduleId: string, input: FlowInput): Promise<void> {
-  const module = localised(ctx, moduleId);
-  const user = ctx.user;
-  const progress = user ? await ctx.services.store.progress.get(user.id, moduleId) : undefined;
-  if (!user || !module || !progress) return showList(ctx);
-  const question = module.quiz[progress.question];
-  const match = input.kind === 'choice' ? /^a:(.+):(\d+)$/.exec(input.id) : null;
-  if (!question || !match || match[1] !== question.id) return showQuestion(ctx, module, progress);
-  const chosen = Number(match[2]);
-  const option = question.options[chosen - 1];
-  const right = chosen === question.answer;
-  const rightOption = question.options[question.answer - 1];
-  ctx.say(
-    right
-      ? ctx.t('training.right', { feedback: option?.feedback })
-      : ctx.t('training.wrong', { feedback: option?.feedback, answer: rightOption?.text }),
-  );
-  const correct = progress.correct + (right ? 1 : 0);
-  if (progress.question + 1 < module.quiz.length) {
-    return showQuestion(ctx, module, await save(ctx, progress, { question: progress.question + 1, correct }));
-  }
-  const total = module.quiz.length;
-  const passed = correct >= passCount(module);
-  // A pass stands: retaking a passed module for practice and scoring lower does not undo it.
-  const keepPass = !passed && progress.passedAt !== null;
-  const finished = await save(ctx, progress, {
-    status: passed || keepPass ? 'passed' : 'failed',
-    correct,
-    attempts: progress.attempts + 1,
-    lastScore: keepPass ? progress.lastScore : { correct, total },
-    passedAt: progress.passedAt ?? (passed ? ctx.now.toISOString() : null),
-  });
-  if (keepPass) ctx.say(ctx.t('training.practiceScore', { correct, total }));
-  await ctx.services.store.journal<TrainingRecord>('training').append({
-    at: ctx.now.toISOString(),
-    userId: user.id,
-    teamId: user.teamId,
-    moduleId,
-    lang: module.lang,
-    correct,
-    total,
-    passed,
-  });
-  return showDone(ctx, module, finished, true);
-}
-
-function showDone(ctx: FlowContext, module: Module, progress: ModuleProgress, justFinished: boolean): void {
+async function showDone(ctx: Ctx, justFinished: boolean): Promise<void> {
+  const open = await current(ctx);
+  if (!open) return showList(ctx);
+  const { module, progress } = open;
   const score = progress.lastScore ?? { correct: 0, total: module.quiz.length };
   const passed = progress.status === 'passed';
   const key = passed ? (justFinished ? 'training.passed' : 'training.alreadyPassed') : 'training.failed';
@@ -208,26 +225,9 @@ function showDone(ctx: FlowContext, module: Module, progress: ModuleProgress, ju
   ctx.ask(
     ctx.t(key, { title: module.title, correct: score.correct, total: score.total, pass: passCount(module) }),
     [
-      { id: 'd:retake', label: ctx.t('training.retake') },
-      { id: 'd:review', label: ctx.t('training.review') },
-      { id: 't:list', label: ctx.t('training.otherModules') },
+      { id: RETAKE, label: ctx.t('training.retake') },
+      { id: REVIEW, label: ctx.t('training.review') },
+      { id: LIST, label: ctx.t('training.otherModules') },
     ],
   );
-}
-
-async function onDoneChoice(ctx: FlowContext, moduleId: string, input: FlowInput): Promise<void> {
-  const module = localised(ctx, moduleId);
-  const user = ctx.user;
-  const progress = user ? await ctx.services.store.progress.get(user.id, moduleId) : undefined;
-  if (!module || !progress || input.kind !== 'choice') return showList(ctx);
-  if (input.id === 'd:retake') {
-    return showQuestion(ctx, module, await save(ctx, progress, { status: 'quiz', question: 0, correct: 0 }));
-  }
-  if (input.id === 'd:review') {
-    // Reviewing keeps a pass: the module stays passed; a failed one goes back to lessons.
-    const status = progress.status === 'passed' ? 'passed' : 'lessons';
-    const next = await save(ctx, progress, { status, step: 0 });
-    return showStep(ctx, module, { ...next, status: 'lessons' });
-  }
-  return showList(ctx);
 }
