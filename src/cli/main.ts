@@ -80,6 +80,9 @@ content
 
 try {
   await program.parseAsync(process.argv);
+  // Every command has closed what it opened by now. Under tsx, a worker thread (the embedding model) can leave the
+  // loader's message port open after it stopped, which would keep the process alive: end it here.
+  process.exit(process.exitCode ?? 0);
 } catch (error) {
   if (error instanceof CliError) {
     process.stderr.write(`${error.message}\n`);
