@@ -124,7 +124,7 @@ export async function coldStart(options: ColdStartOptions): Promise<ColdStartFig
     const vectorsReadyBeforeAnswer = logs.some((l) => l.msg === 'search ready');
     const answerText = (reply.messages ?? []).map((m) => m.text ?? '').join('\n');
     // The not-found reply offers to share the question; an answer shows a passage with "Was this helpful?" buttons.
-    const answerConfident = (reply.messages ?? []).some((m) => JSON.stringify(m).includes('s:up'));
+    const answerConfident = (reply.messages ?? []).some((m) => JSON.stringify(m).includes('ask.up'));
     let searchReadyMs: number | null = null;
     let embedded: number | null = null;
     if (options.waitForVectors ?? true) {

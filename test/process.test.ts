@@ -62,9 +62,9 @@ describe('the bot process', () => {
     const store = await LowdbStore.open({ dataDir, lock: true });
     const user = await store.users.byAddress('cli:lerato');
     expect(user).toMatchObject({ name: 'Lerato', role: 'trainer', lang: 'st' });
-    expect(
-      (await store.journal('audit').query()).map((r) => (r as { action?: string }).action),
-    ).toContain('user.registered');
+    expect((await store.journal('audit').query()).map((r) => (r as { action?: string }).action)).toContain(
+      'user.registered',
+    );
     await store.close();
   });
 });

@@ -58,7 +58,11 @@ const envSchema = z.object({
     .default('08:00'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** Hours without a message after which a conversation in progress is closed and its state dropped. */
-  SESSION_IDLE_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(24),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -224,7 +224,9 @@ describe('two people redeeming one code at the same moment, through the engine',
     const users = await store.users.list();
     expect(users).toHaveLength(1);
     expect((await store.invites.get(invite.code))?.usedBy).toBe(users[0]?.id);
-    const registered = await store.journal<AuditRecord>('audit').query({ where: { actor: users[0]?.id ?? '' } });
+    const registered = await store
+      .journal<AuditRecord>('audit')
+      .query({ where: { actor: users[0]?.id ?? '' } });
     expect(registered.filter((a) => a.action === 'user.registered')).toHaveLength(1);
     // The loser has no account: she is a stranger again.
     const loser = replies[0] === lost[0] ? 'one' : 'two';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { addMentor } from '../support/bots.js';
-import { ChatDriver, allText } from '../support/chat-driver.js';
+import { allText, ChatDriver } from '../support/chat-driver.js';
 import { makeTestApp } from '../support/fakes.js';
 import { storedRecords } from '../support/records.js';
 
