@@ -5,7 +5,7 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { topK, VectorIndex } from '../vector-index.js';
+import { VectorIndex } from '../vector-index.js';
 import { createTransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
 
 export interface WorkerData {
@@ -73,7 +73,8 @@ try {
         };
       case 'load': {
         const index = VectorIndex.over(embedder.dimensions, request.matrix);
-        await index.accelerate();
+        // onnxruntime is loaded here already (it runs the model): score in it at every size.
+        await index.accelerate(1);
         await indexes.get(request.key)?.index.release();
         indexes.set(request.key, { index, rowLangs: request.rowLangs });
         return { reply: { id: request.id, ok: true }, transfer: [] };
@@ -86,9 +87,13 @@ try {
         const [vector] = await embedder.embed([request.text]);
         const loaded = indexes.get(request.key);
         if (!vector || !loaded) throw new Error(`no vectors loaded under ${request.key}`);
-        const langs = new Set(request.langs);
-        const scores = await loaded.index.scoresAsync(vector);
-        const ranked = topK(scores, (row) => langs.has(loaded.rowLangs[row] ?? -1), request.limit);
+        const langs = request.langs;
+        const { rowLangs } = loaded;
+        const ranked = await loaded.index.rank(
+          vector,
+          (row) => langs.includes(rowLangs[row] as number),
+          request.limit,
+        );
         const indices = Int32Array.from(ranked, (r) => r.index);
         const best = Float32Array.from(ranked, (r) => r.score);
         return {
