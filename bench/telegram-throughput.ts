@@ -7,6 +7,8 @@ import { Bot } from 'grammy';
 import type { User } from '../src/accounts/types.js';
 import { type App, createApp } from '../src/app.js';
 import { TelegramChannel } from '../src/channels/telegram/telegram-channel.js';
+import { coalesce } from '../src/channels/text/coalesce.js';
+import { TELEGRAM_LIMITS } from '../src/channels/text/limits.js';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
 import { FakeTelegram } from '../test/support/fake-telegram.js';
@@ -185,7 +187,8 @@ async function replyCounts(app: App, chatId: number): Promise<number[]> {
       at: new Date(),
       payload: { kind: 'text', text },
     });
-    counts.push(replies.length);
+    // As Telegram sends them: texts joined with the question that follows them.
+    counts.push(coalesce(replies, TELEGRAM_LIMITS.text).length);
   }
   if (counts.slice(0, SCRIPT.length).join() !== counts.slice(SCRIPT.length).join())
     throw new Error(`the script is not repeatable: ${counts.join()}`);
@@ -270,3 +273,22 @@ const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const result = await telegramThroughput();
+  const { adapter, echo } = result;
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        ratio: result.ratio,
+        adapter: adapter.saturation,
+        echo: echo.saturation,
+        adapterPaced: adapter.paced,
+        echoPaced: echo.paced,
+      },
+      null,
+      1,
+    )}\n`,
+  );
+  process.exit(0);
+}

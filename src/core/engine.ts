@@ -194,12 +194,12 @@ export class Engine {
       session.recent = [...session.recent, inbound.messageId].slice(-RECENT_IDS);
     }
     const notices: string[] = [];
-    const who = pseudo(user?.id ?? address);
+    const who = () => pseudo(user?.id ?? address);
     if (loaded?.kind === 'reset') {
-      logger.warn({ user: who, reason: loaded.reason }, 'stored session restarted');
+      logger.warn({ user: who(), reason: loaded.reason }, 'stored session restarted');
       notices.push('session.restarted');
     } else if (session.flow && !this.fits(session)) {
-      logger.warn({ user: who, flow: session.flow }, 'stored flow state does not fit its flow; restarted');
+      logger.warn({ user: who(), flow: session.flow }, 'stored flow state does not fit its flow; restarted');
       this.reset(session);
       notices.push('session.restarted');
     } else if (
@@ -212,7 +212,7 @@ export class Engine {
     }
     const hint = inbound.langHint?.slice(0, 2);
     const strangerLang: Lang = session.lang ?? (isLang(hint) ? hint : 'en');
-    const before = structuredClone(session);
+    const flowBefore = session.flow;
     const unit = new UnitOfWork(store);
     const ctx = this.context(now, inbound, address, user ?? null, strangerLang, session, unit);
     for (const key of notices) {
@@ -227,7 +227,10 @@ export class Engine {
     } catch (error) {
       if (error instanceof ConflictError) throw error;
       // Nothing the message staged is kept; she stays where she was, and is told so truthfully.
-      logger.error({ err: safeError(error), user: who, flow: before.flow }, 'message handling failed');
+      logger.error({ err: safeError(error), user: who(), flow: flowBefore }, 'message handling failed');
+      // The session as committed (nothing of this message was), with this message's id, so it is not run again.
+      const before = loadSession(await store.sessions.get(address), now)?.session ?? emptySession(now);
+      before.recent = session.recent;
       return this.commitFailure(ctx, address, before, now);
     }
     return this.commit(ctx, unit, address, session, now);

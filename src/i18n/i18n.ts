@@ -39,7 +39,17 @@ export async function createTranslations(localesDir: string): Promise<Translatio
   const fixed = new Map<Lang, Translator>();
   for (const lang of LANGUAGES) {
     const t = instance.getFixedT(lang);
-    fixed.set(lang, (key, options) => t(key, options ?? {}) as string);
+    // Texts without variables never change: look each up once (menus translate a dozen labels per message).
+    const plain = new Map<string, string>();
+    fixed.set(lang, (key, options) => {
+      if (options !== undefined) return t(key, options) as string;
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = t(key, {}) as string;
+        plain.set(key, text);
+      }
+      return text;
+    });
   }
   return {
     t: (lang) => fixed.get(lang) ?? (fixed.get('en') as Translator),

@@ -1,9 +1,10 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
+import { type RunnerHandle, run } from '@grammyjs/runner';
 import { Bot, type Context, webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Hono } from 'hono';
 import type { App } from '../../app.js';
+import { KeyedQueue } from '../../core/keyed-queue.js';
 import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
 import { failureFields } from '../delivery-error.js';
@@ -32,6 +33,7 @@ export class TelegramChannel implements ChannelSender {
   private runner: RunnerHandle | null = null;
   /** Updates being handled, so stop() can wait until their replies are sent. */
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly sending = new KeyedQueue();
 
   constructor(
     private readonly app: App,
@@ -68,9 +70,6 @@ export class TelegramChannel implements ChannelSender {
         this.inFlight.delete(work);
       }
     });
-    // The runner handles updates concurrently: without this, the replies to two quick messages from one chat
-    // are sent interleaved (the engine keeps the handling in order, not the sending of the replies).
-    this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
     this.bot.on('message', (ctx) => this.onMessage(ctx));
     this.bot.on('callback_query:data', (ctx) => this.onCallback(ctx));
     this.bot.catch((error) => {
@@ -138,14 +137,19 @@ export class TelegramChannel implements ChannelSender {
   private async onCallback(ctx: Context): Promise<void> {
     const query = ctx.callbackQuery;
     if (!query?.data || ctx.chat?.type !== 'private') return;
-    await ctx.answerCallbackQuery().catch(() => undefined);
+    // Not awaited first: the tap enters the chat's order at once, like a message would.
+    const answered = ctx.answerCallbackQuery().catch(() => undefined);
     await this.handle(ctx, { kind: 'choice', id: query.data }, `cb:${query.id}`);
+    await answered;
   }
 
   private async handle(ctx: Context, payload: InboundPayload, messageId: string): Promise<void> {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
-    const replies = await this.app.receive({
+    // The runner handles updates concurrently. The engine handles one chat's messages in the order they came; the
+    // replies are sent in that order too, through a queue per chat entered at once, before anything is awaited
+    // (lighter than holding the runner's update pipeline per chat).
+    const replies = this.app.receive({
       channel: 'telegram',
       ref: String(chatId),
       messageId,
@@ -153,7 +157,7 @@ export class TelegramChannel implements ChannelSender {
       payload,
       langHint: ctx.from?.language_code,
     });
-    await renderTelegram(this.bot.api, chatId, replies);
+    await this.sending.run(String(chatId), async () => renderTelegram(this.bot.api, chatId, await replies));
   }
 
   private async download(fileId: string): Promise<Uint8Array> {

@@ -1,6 +1,7 @@
 import { type Api, InlineKeyboard, InputFile } from 'grammy';
 import { assertNever } from '../../core/assert-never.js';
 import type { Choice, OutMessage } from '../../core/messages.js';
+import { coalesce } from '../text/coalesce.js';
 import { TELEGRAM_LIMITS, utf8Bytes } from '../text/limits.js';
 import { type ChoicesMessage, renderChoices } from '../text/render.js';
 import { splitText } from '../text/split.js';
@@ -16,7 +17,8 @@ const fitButtons = (choices: Choice[]): boolean =>
   choices.length > 0 && choices.every((c) => utf8Bytes(c.id) <= TELEGRAM_LIMITS.callbackDataBytes);
 
 /**
- * Sends neutral outputs as Telegram messages: choices become an inline keyboard, one button per row (or, when
+ * Sends neutral outputs as Telegram messages, texts joined with the question that follows them where they fit:
+ * choices become an inline keyboard, one button per row (or, when
  * an id is too long for a button, the shared numbered menu, answered by typing the number). Rejects with a
  * DeliveryError at the first call that fails (see telegram-failures.ts).
  */
@@ -28,7 +30,7 @@ export async function renderTelegram(
   const texts = async (parts: string[]) => {
     for (const part of parts) await api.sendMessage(chatId, part);
   };
-  for (const message of messages) {
+  for (const message of coalesce(messages, TELEGRAM_LIMITS.text)) {
     switch (message.type) {
       case 'text':
         await texts(splitText(message.text, TELEGRAM_LIMITS.text));

@@ -51,6 +51,12 @@ interface SessionFile {
 type Maps = { [C in Collection]: Map<string, unknown> };
 
 /**
+ * How long committed units wait in the log before the state files are rewritten. Longer means fewer full rewrites
+ * of state.json and sessions.json under load; a crash in between only means replaying a longer log at the next start.
+ */
+const DEFAULT_CHECKPOINT_MS = 1000;
+
+/**
  * The embedded default store. Small mutable state (users, teams, invites, progress, clients) lives in memory and
  * in state.json (lowdb), conversation state in sessions.json, and records that grow in JSON Lines journals. A
  * unit of work is committed by one fsynced line in the write-ahead log; a checkpoint (shortly after, coalesced)
@@ -188,7 +194,7 @@ export class LowdbStore implements Store {
         journals,
         options.lock ? log : null,
         release,
-        options.checkpointDelayMs ?? options.sessionWriteDelayMs ?? 200,
+        options.checkpointDelayMs ?? options.sessionWriteDelayMs ?? DEFAULT_CHECKPOINT_MS,
         options.rewrites ?? {},
         !options.lock,
       );

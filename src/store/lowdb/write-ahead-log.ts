@@ -86,6 +86,8 @@ class Generation {
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private failed = false;
+  /** Bytes known to be in the file, so a half-written batch can be cut off without asking the file system. */
+  private size = 0;
 
   constructor(
     readonly path: string,
@@ -118,15 +120,17 @@ class Generation {
       try {
         if (!this.handle) {
           this.handle = await open(this.path, 'a', FILE_MODE);
+          this.size = (await this.handle.stat()).size;
           await syncDir(join(this.path, '..'));
         }
-        const before = (await this.handle.stat()).size;
+        const bytes = Buffer.from(lines);
         try {
-          await this.handle.write(lines);
+          await this.handle.write(bytes);
           await this.handle.datasync();
+          this.size += bytes.length;
         } catch (error) {
           // Cut a half-written batch off, so the next line does not start in the middle of a broken one.
-          await this.handle.truncate(before).catch(() => undefined);
+          await this.handle.truncate(this.size).catch(() => undefined);
           throw error;
         }
         for (const w of waiters) w.resolve();
