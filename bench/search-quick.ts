@@ -28,10 +28,8 @@ const engine = await SearchEngine.build({ catalog: app.services.catalog, embedde
 const skipQuality = process.argv.includes('--latency');
 if (!skipQuality) process.stdout.write(`${formatQuality(await searchQuality(engine))}\n`);
 const rows: LatencyFigures[] = [await measureLatency(engine, embedder)];
-await embedder.dropVectors('dump');
 const large = await syntheticEngine(app.services.catalog, engine, embedder, 10_000);
 rows.push(await measureLatency(large, embedder));
-await embedder.dropVectors('dump');
 await large.release();
 await embedder.close();
 await app.close();

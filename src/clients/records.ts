@@ -33,14 +33,12 @@ export class ClientRecords {
     return records;
   }
 
-  /** The records as one unit of work sees them: committed, plus what it has staged. */
-  view(unit: UnitOfWork): ClientRecordsPort {
+  /**
+   * The records as one unit of work sees them: committed, plus what it has staged. Given the store itself (commands
+   * outside a conversation), each write commits at once.
+   */
+  view(unit: StoreView): ClientRecordsPort {
     return new RecordsView(this.index, unit);
-  }
-
-  /** For commands outside a conversation (seed-demo): each write commits at once. */
-  direct(store: StoreView): ClientRecordsPort {
-    return new RecordsView(this.index, store);
   }
 
   private apply(changes: readonly Change[]): void {

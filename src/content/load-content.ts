@@ -21,7 +21,7 @@ import {
   type UrgentPhrases,
   urgentPhrasesSchema,
 } from './schemas.js';
-import { type ContentError, formatPath, type ParsedYaml, readYaml } from './yaml-file.js';
+import { type ContentError, formatPath, readYaml } from './yaml-file.js';
 
 export type { ContentSet, Origin } from './content-set.js';
 

@@ -1,13 +1,11 @@
-import type { ClientRecords } from '../clients/records.js';
 import type { Config } from '../config/config.js';
 import type { Catalog } from '../content/catalog.js';
-import type { LiveContent } from '../content/live-content.js';
 import type { Translations } from '../i18n/i18n.js';
 import type { Logger, Pseudonymiser } from '../logging/logger.js';
-import type { SearchService } from '../search/search-service.js';
 import type { Store } from '../store/port.js';
 import type { Countries } from '../teams/countries.js';
 import type { Clock, Ids } from './clock.js';
+import type { ContentPort, RecordsPort, SearchPort } from './ports.js';
 
 /** The ports a feature may use. Built once in the composition root; tests build their own with fakes. */
 export interface Services {
@@ -18,15 +16,15 @@ export interface Services {
   logger: Logger;
   pseudo: Pseudonymiser;
   /** The live content: the current version, older ones by id, replaceable while the bot runs. */
-  content: LiveContent;
+  content: ContentPort;
   /** The current version's countries (`content.current().countries`). */
   readonly countries: Countries;
   /** The current version's catalog (`content.current().catalog`). */
   readonly catalog: Catalog;
   /** Search, always available: keywords and glossary at once, semantic ranking once the vectors are ready. */
-  search: SearchService;
+  search: SearchPort;
   /** Screenings and referrals of clients, indexed from the journals (committed records only). */
-  records: ClientRecords;
+  records: RecordsPort;
   config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ' | 'REMINDER_TIME' | 'SESSION_IDLE_HOURS'>;
 }
 

@@ -240,7 +240,6 @@ export class SearchEngine {
     // Without vectors (not built yet), every mode is keyword search.
     const mode: SearchMode = vectors && embedder ? (options.mode ?? 'hybrid') : 'keyword';
     const k = options.k ?? 5;
-    const urgent = this.urgent.isUrgent(query);
     const langs: Lang[] = lang === 'en' ? ['en'] : [lang, 'en'];
     const expansion = this.expander.expansion(query, lang);
 
@@ -248,7 +247,7 @@ export class SearchEngine {
     // English question is embedded as it is (its synonyms would only lengthen it, and time grows with length).
     const semanticText = lang !== 'en' && expansion.length > 0 ? `${query} (${expansion.join(', ')})` : query;
     // The forward pass runs elsewhere (a worker thread, or onnxruntime after a turn of the event loop): start it
-    // first, and rank by keywords meanwhile.
+    // first, and do everything else here meanwhile (danger phrases, BM25), so only fusion follows the pass.
     let semantic: Promise<Ranked[]> | null = null;
     if (mode !== 'keyword' && query !== '' && vectors && embedder) {
       if (this.rankerKey && isVectorRanker(embedder)) {
@@ -265,6 +264,7 @@ export class SearchEngine {
         if (mode === 'hybrid') await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    const urgent = this.urgent.isUrgent(query);
     const rankings: Ranked[][] = [];
     let cosine = 0;
     let keyword = 0;

@@ -130,17 +130,31 @@ export class VectorIndex {
   }
 }
 
-/** The `limit` best rows by score, best first, among the allowed ones. */
+/**
+ * The `limit` best rows by score, best first (equal scores in row order), among the allowed ones. A partial
+ * selection: most rows fail one comparison with the worst kept so far, and nothing is allocated per row.
+ */
 export function topK(scores: Float32Array, allowed: (row: number) => boolean, limit: number): Ranked[] {
-  const best: Ranked[] = [];
+  if (limit <= 0) return [];
+  const rows = new Int32Array(limit);
+  const best = new Float64Array(limit);
+  let kept = 0;
+  let worst = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < scores.length; i++) {
     const score = scores[i] as number;
-    if (best.length === limit && score <= (best[best.length - 1]?.score ?? -Infinity)) continue;
+    if (kept === limit && score <= worst) continue;
     if (!allowed(i)) continue;
-    let at = best.length;
-    while (at > 0 && (best[at - 1]?.score ?? 0) < score) at--;
-    best.splice(at, 0, { index: i, score });
-    if (best.length > limit) best.pop();
+    let at = kept === limit ? limit - 1 : kept++;
+    while (at > 0 && (best[at - 1] as number) < score) {
+      best[at] = best[at - 1] as number;
+      rows[at] = rows[at - 1] as number;
+      at--;
+    }
+    best[at] = score;
+    rows[at] = i;
+    if (kept === limit) worst = best[limit - 1] as number;
   }
-  return best;
+  const out: Ranked[] = new Array(kept);
+  for (let i = 0; i < kept; i++) out[i] = { index: rows[i] as number, score: best[i] as number };
+  return out;
 }

@@ -40,7 +40,7 @@ async function teamWithClients(options: { beaAddress?: string; clients?: Client[
     client('client-child', 'amy', team.id, { code: 'KID-001', motherId: 'client-erase-me' }),
   ];
   for (const c of clients) await store.clients.put(c);
-  const records = app.services.records.direct(store);
+  const records = app.services.records.view(store);
   await records.addScreening({
     ...screening('scr-1', 'client-erase-me', '2026-11-01T10:00:00.000Z', 'amy'),
     teamId: team.id,

@@ -84,7 +84,7 @@ describe('follow-up reminders', () => {
     }
     await app.services.store.clients.put({ ...client('c1', 'm1'), teamId: team.id });
     await app.services.records
-      .direct(app.services.store)
+      .view(app.services.store)
       .addReferralEvent({ ...followUp('c1', '2026-11-02T09:00:00Z').referral });
     expect(await remindersAt(app.services, new Date('2026-11-02T04:59:00Z'))).toEqual([]);
     const pushes = await remindersAt(app.services, new Date('2026-11-02T05:00:00Z'));

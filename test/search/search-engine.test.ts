@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { Catalog } from '../../src/content/catalog.js';
+import type { SearchPort } from '../../src/core/ports.js';
 import type { Embedder } from '../../src/search/embedder.js';
 import { createTransformersEmbedder } from '../../src/search/model/transformers-embedder.js';
 import { SearchEngine } from '../../src/search/search-engine.js';
-import type { SearchService } from '../../src/search/search-service.js';
 import { UrgentDetector } from '../../src/search/urgent.js';
 import { makeTestApp, tempDataDir, testCacheDir } from '../support/fakes.js';
 
 let app: App;
-let engine: SearchService;
+let engine: SearchPort;
 
 beforeAll(async () => {
   app = await makeTestApp();

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { isLang, LANGUAGES, type Lang } from '../../accounts/types.js';
+import type { SearchPort } from '../../core/ports.js';
 import { SEARCH_MODES, type SearchMode, type SearchResult } from '../../search/search-engine.js';
-import type { SearchService } from '../../search/search-service.js';
 import { CliError, openApp } from '../open-app.js';
 
 export interface SearchCliOptions {
@@ -82,7 +82,7 @@ export async function searchCommand(question: string | undefined, options: Searc
 }
 
 async function searchStdin(
-  engine: SearchService,
+  engine: SearchPort,
   mode: SearchMode,
   k: number,
   defaultLang: Lang,

@@ -48,8 +48,7 @@ try {
   const embedder = await createTransformersEmbedder(data.options);
   port.on('message', (request: WorkerRequest) => {
     handle(request).then(
-      ({ reply, transfer }) =>
-        port.postMessage({ ...reply, sent: performance.timeOrigin + performance.now() }, transfer),
+      ({ reply, transfer }) => port.postMessage(reply, transfer),
       (error: unknown) =>
         port.postMessage({ id: request.id, ok: false, message: String(error) } satisfies WorkerReply),
     );
@@ -61,26 +60,7 @@ try {
     maxTokens: embedder.maxTokens,
   } satisfies WorkerReply);
 
-  const G = globalThis as any;
-  const rec = (k: string, v: number) => {
-    G.R ??= {};
-    (G.R[k] ??= []).push(v);
-  };
-  G.dump = () => {
-    const m = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!.toFixed(3);
-    console.error(
-      Object.entries(G.R)
-        .map(([k, v]: any) => `${k} ${m(v)}`)
-        .join(' | '),
-    );
-    G.R = {};
-  };
   async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
-    if ((request as any).sent)
-      rec('msgIn', performance.timeOrigin + performance.now() - (request as any).sent);
-    if (request.op === 'drop' && request.key === 'dump') {
-      G.dump();
-    }
     switch (request.op) {
       case 'embed': {
         const flat = pack(await embedder.embed(request.texts), embedder.dimensions);
@@ -104,20 +84,17 @@ try {
         indexes.delete(request.key);
         return { reply: { id: request.id, ok: true }, transfer: [] };
       case 'query': {
-        const t0 = performance.now();
         const [vector] = await embedder.embed([request.text]);
-        rec('embed' + request.key, performance.now() - t0);
-        const t1 = performance.now();
         const loaded = indexes.get(request.key);
         if (!vector || !loaded) throw new Error(`no vectors loaded under ${request.key}`);
-        const langs = request.langs;
+        const wanted = new Uint8Array(256);
+        for (const code of request.langs) wanted[code] = 1;
         const { rowLangs } = loaded;
         const ranked = await loaded.index.rank(
           vector,
-          (row) => langs.includes(rowLangs[row] as number),
+          (row) => wanted[rowLangs[row] as number] === 1,
           request.limit,
         );
-        rec('rank' + request.key, performance.now() - t1);
         const indices = Int32Array.from(ranked, (r) => r.index);
         const best = Float32Array.from(ranked, (r) => r.score);
         return {

@@ -127,6 +127,7 @@ export async function createTransformersEmbedder(
   };
 
   const run = async (texts: string[]): Promise<Float32Array[]> => {
+    if (texts.length === 1) return [await runOne(texts[0] ?? '')];
     const output = await extractor(texts, { pooling: 'mean', normalize: true });
     const [rows, dims] = output.dims as [number, number];
     const data = output.data as Float32Array;
@@ -134,6 +135,34 @@ export async function createTransformersEmbedder(
     for (let r = 0; r < rows; r++) vectors.push(data.slice(r * dims, (r + 1) * dims));
     output.dispose?.();
     return vectors;
+  };
+
+  /**
+   * One text (a question): the pipeline's own steps (tokenise, model, mean pooling, L2 norm) without its generic
+   * tensor pooling, which costs ~0.15 ms of a ~5 ms query. One text has no padding, so the mean is over all tokens.
+   */
+  const runOne = async (text: string): Promise<Float32Array> => {
+    const inputs = tokenizer([text], { padding: true, truncation: true });
+    const outputs = (await extractor.model(inputs)) as Record<string, TokenStates | undefined>;
+    const states = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+    if (!states) throw new Error('the model gave no token embeddings');
+    const [, tokens = 0, dims = 0] = states.dims;
+    const data = states.data;
+    const sum = new Float64Array(dims);
+    for (let t = 0; t < tokens; t++) {
+      const base = t * dims;
+      for (let j = 0; j < dims; j++) sum[j] = (sum[j] as number) + (data[base + j] as number);
+    }
+    let norm = 0;
+    for (let j = 0; j < dims; j++) {
+      const mean = (sum[j] as number) / tokens;
+      sum[j] = mean;
+      norm += mean * mean;
+    }
+    const scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
+    const vector = Float32Array.from(sum, (x) => x * scale);
+    for (const output of Object.values(outputs)) output?.dispose?.();
+    return vector;
   };
 
   const [probe] = await run(['warm up']);
@@ -175,6 +204,13 @@ export async function createTransformersEmbedder(
       await extractor.dispose();
     },
   };
+}
+
+/** The part of a transformers.js output tensor read here. */
+interface TokenStates {
+  dims: number[];
+  data: Float32Array;
+  dispose?(): void;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -58,17 +58,6 @@ class Lane {
   ) {
     this.ready = new Promise((resolve, reject) => {
       worker.on('message', (reply: WorkerReply) => {
-        if ((reply as any).sent) {
-          const G = globalThis as any;
-          (G.OUT ??= []).push(performance.timeOrigin + performance.now() - (reply as any).sent);
-          if (G.OUT.length % 200 === 0) {
-            console.error(
-              'msgOut',
-              [...G.OUT].sort((a: number, b: number) => a - b)[G.OUT.length >> 1].toFixed(3),
-            );
-            G.OUT = [];
-          }
-        }
         if ('type' in reply) {
           if (reply.type === 'ready') {
             this.isReady = true;
@@ -108,10 +97,7 @@ class Lane {
     this.busy++;
     return new Promise<Extract<WorkerReply, { ok: true }>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(
-        { ...message, id, sent: performance.timeOrigin + performance.now() } as WorkerRequest,
-        transfer,
-      );
+      this.worker.postMessage({ ...message, id } as WorkerRequest, transfer);
     }).finally(() => {
       this.busy--;
     });
@@ -255,10 +241,6 @@ export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Prom
       await queryLane().request({ op: 'load', key, matrix, rowLangs });
     },
     async dropVectors(key) {
-      if (key === 'dump') {
-        await queryLane().request({ op: 'drop', key });
-        return;
-      }
       if (!loaded.delete(key)) return;
       await query?.request({ op: 'drop', key }).catch(() => undefined);
     },
