@@ -314,4 +314,51 @@ describe('typed flows', () => {
     await say('/menu');
     await app.close();
   });
+
+  it('answers the sender without waiting for a push to someone else, which follows in the background', async () => {
+    const app = await makeTestApp();
+    await setUp(app);
+    let release: () => void = () => undefined;
+    const slow: string[] = [];
+    app.delivery.register({
+      name: 'telegram',
+      send: (_ref, messages) =>
+        new Promise<void>((resolve) => {
+          release = () => {
+            slow.push(...messages.map(render));
+            resolve();
+          };
+        }),
+    });
+    await app.services.store.users.put({
+      id: 'slow-sup',
+      role: 'supervisor',
+      name: 'Slow',
+      lang: 'en',
+      teamId: null,
+      active: true,
+      addresses: ['telegram:9'],
+      lastAddress: 'telegram:9',
+      createdAt: '2026-11-01T00:00:00.000Z',
+      invitedBy: null,
+    });
+    // The app's own engine does not know the test flows: register a mentor there and use /alert via a fresh engine.
+    const engine = new Engine(app.services, [...allFeatures(), testFeature]);
+    const result = await engine.handle({
+      channel: 'cli',
+      ref: 'm',
+      at: new Date(),
+      payload: { kind: 'text', text: '/alert slow-sup' },
+    });
+    const pushes = new PushDelivery(engine, app.delivery, silentLogger());
+    pushes.run('cli:m', result.pushes);
+    expect(allText(result.replies)).toBe('telling your supervisor now');
+    // Her reply is in hand while the push is still on its way.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(slow).toEqual([]);
+    release();
+    await pushes.settled();
+    expect(slow).toEqual(['ALERT']);
+    await app.close();
+  });
 });
