@@ -6,7 +6,8 @@ import type { ReferralEvent, ScreeningJournalRecord } from './types.js';
 export const ERASE_CLIENT = 'erase-client';
 
 /**
- * Erasure of a client on request (the rule every store applies, in the journals and anywhere it keeps copies):
+ * Erasure of a client on request (the rule every store applies, in the journals, in stored conversations and
+ * anywhere else it keeps copies):
  * her referrals go; her screenings stay only as anonymous counts (questionnaire, urgency, mentor, date); the
  * voids that named her go.
  */
@@ -17,4 +18,18 @@ export const eraseClientRule: RewriteRule = (clientId) => ({
     return r.type === 'void' ? null : anonymised(r);
   },
   referrals: (record: JournalRecord) => ((record as ReferralEvent).clientId === clientId ? null : record),
+  // Anyone whose conversation is on her (a supervisor on her page, a mentor choosing among clients) is taken back
+  // to the start: what they had on screen named her. Message ids and language are kept.
+  sessions: (session) => {
+    if (!JSON.stringify(session ?? null).includes(clientId)) return session;
+    return {
+      ...(session as Record<string, unknown>),
+      flow: null,
+      step: '',
+      state: null,
+      content: null,
+      stack: [],
+      pending: null,
+    };
+  },
 });

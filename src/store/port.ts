@@ -54,10 +54,15 @@ export type Change =
   | { kind: 'rewrite'; rule: string; arg: string }
   | { kind: 'session'; address: string; session: Session | null };
 
-/** Rewrites a domain registers with the store: for a rule's argument, per journal, what becomes of each record. */
-export type RewriteRule = (
-  arg: string,
-) => Partial<Record<JournalName, (record: JournalRecord) => JournalRecord | null>>;
+/**
+ * Rewrites a domain registers with the store: for a rule's argument, per journal, what becomes of each record, and
+ * what becomes of each stored conversation (`sessions`), so that no copy is left anywhere the store keeps one.
+ */
+export type RewriteRule = (arg: string) => Partial<
+  Record<JournalName, (record: JournalRecord) => JournalRecord | null>
+> & {
+  sessions?: (session: unknown) => unknown;
+};
 
 /** A unit's optimistic check failed: someone else changed what it read. The caller runs the message again. */
 export class ConflictError extends Error {

@@ -5,6 +5,7 @@ import type { Invite, User } from '../../src/accounts/types.js';
 import { ERASE_CLIENT, eraseClientRule } from '../../src/clients/erasure.js';
 import { ClientRecords } from '../../src/clients/records.js';
 import type { ScreeningRecord } from '../../src/clients/types.js';
+import { emptySession } from '../../src/core/session.js';
 import { LowdbStore } from '../../src/store/lowdb/lowdb-store.js';
 import { type AuditRecord, ConflictError } from '../../src/store/port.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
@@ -245,10 +246,27 @@ describe('write-ahead log', () => {
     const later = new UnitOfWork(store);
     await later.journal<AuditRecord>('audit').append(audit(9));
     await later.commit();
+    // Her supervisor is looking at her page: the session names her (id in the state and the buttons, code in a label).
+    await store.sessions.set('cli:sup', {
+      ...emptySession(new Date('2026-11-03T00:00:00.000Z')),
+      flow: 'team-clients',
+      step: 'client',
+      state: { client: 'client-x' },
+      pending: {
+        choices: [{ id: 'tm.c:client-x', label: 'CODE-OF-X' }],
+        multiple: false,
+        selected: [],
+        allowText: false,
+      },
+      recent: ['m-1'],
+    });
     const erase = new UnitOfWork(store);
     await records.view(erase).eraseClient('client-x', 'm1', '2026-11-03T00:00:00.000Z');
     await erase.commit();
     expect(grepDir(dir, 'client-x')).toEqual([]);
+    expect(grepDir(dir, 'CODE-OF-X')).toEqual([]);
+    // The supervisor's conversation starts afresh; the message ids she sent are still known.
+    expect(await store.sessions.get('cli:sup')).toMatchObject({ flow: null, state: null, recent: ['m-1'] });
     expect(records.index.history('client-x')).toEqual([]);
     // Her screening stays as an anonymous count; the other client's is untouched.
     expect(records.index.counts(() => true).emergency).toBe(2);

@@ -312,7 +312,11 @@ export class LowdbStore implements Store {
   private rewrite(rule: string, arg: string): void {
     const make = this.rewrites[rule];
     if (!make) throw new Error(`unknown rewrite rule ${rule}`);
-    for (const [name, transform] of Object.entries(make(arg)) as [
+    const { sessions, ...journals } = make(arg);
+    if (sessions) {
+      for (const [address, session] of this.sessionMap) this.sessionMap.set(address, sessions(session));
+    }
+    for (const [name, transform] of Object.entries(journals) as [
       JournalName,
       (r: JournalRecord) => JournalRecord | null,
     ][]) {
@@ -399,7 +403,7 @@ export class LowdbStore implements Store {
       await this.journals.get(name)?.write(good);
     }
     for (const { rule, arg } of rewrites) {
-      const transforms = this.rewrites[rule]?.(arg) ?? {};
+      const { sessions: _sessions, ...transforms } = this.rewrites[rule]?.(arg) ?? {};
       for (const [name, transform] of Object.entries(transforms) as [
         JournalName,
         (r: JournalRecord) => JournalRecord | null,
