@@ -1,6 +1,8 @@
 import { LANGUAGES } from '../accounts/types.js';
+import { CompiledQuestionnaire } from '../screening/questionnaire-engine.js';
+import type { Question, Questionnaire, Urgency } from '../screening/schema.js';
 import type { ContentSet, Origin } from './content-set.js';
-import type { Article, Module } from './schemas.js';
+import type { Article, Module, SignNote } from './schemas.js';
 import { type ContentError, errorReporter } from './yaml-file.js';
 
 /** Checks across items and files: unique ids, answer keys, links that exist, translations shaped like their source. */
@@ -93,6 +95,7 @@ export function crossCheck(content: ContentSet, origins: Map<object, Origin>): C
   checkUnique(topics, (i, topic) =>
     at(content.glossaries[i] as object, ['topic'], `a second glossary for ${topic}`),
   );
+  checkSigns(content, at);
   return errors;
 }
 
@@ -159,4 +162,237 @@ function compareModule(source: Module, translation: Module, at: At): void {
   });
   if (translation.passMark !== source.passMark)
     at(translation, ['passMark'], `differs from the English (${source.passMark})`);
+}
+
+/*
+ * One story everywhere (shared docs/screening.md, "Content and questionnaires tell the same story"): where a section
+ * or a step says how urgent a sign is, its `signs` note names the sign, and the questionnaire must conclude the same
+ * urgency; every emergency sign of a questionnaire must be caught by danger detection (content/safety).
+ */
+
+/** Where a sign is answered: the question that has it as an option (or the yes/no question of that id). */
+function locateSign(q: Questionnaire, sign: string): { question: Question; value: unknown }[] {
+  const found: { question: Question; value: unknown }[] = [];
+  for (const question of q.questions) {
+    if (question.type === 'yesno' && question.id === sign) found.push({ question, value: true });
+    if (question.type === 'multi' && question.options.some((o) => o.id === sign))
+      found.push({ question, value: [sign] });
+    if (question.type === 'choice') {
+      const option = question.options.find((o) => o.id === sign);
+      if (option) found.push({ question, value: option.value ?? option.id });
+    }
+  }
+  return found;
+}
+
+interface SignOutcome {
+  /** One per baseline the answers apply to: the test case's name, the urgency and the rules that fired. */
+  results: { baseline: string; urgency: Urgency; reasons: string[] }[];
+  /** Why baselines did not apply (answers refused), for the message when none did. */
+  refused: string[];
+}
+
+/**
+ * The questionnaire's urgency for a sign chosen alone: each of the questionnaire's own test cases that concludes
+ * `none` is a valid "nothing wrong" answer set; the sign (and the answers `with` names) replace its answers, and the
+ * engine scores the result. A yes/no question that a sign's question depends on ("asked if cough") is answered yes.
+ * A baseline applies only when the sign's question and every answer in `with` are asked.
+ */
+export function signUrgency(
+  cq: CompiledQuestionnaire,
+  sign: { question: Question; value: unknown } | null,
+  extra: Record<string, unknown> = {},
+): SignOutcome {
+  const outcome: SignOutcome = { results: [], refused: [] };
+  const baselines = cq.source.tests.filter((t) => t.expect.urgency === 'none' && !t.expect.error);
+  const needed = [...(sign ? [sign.question.id] : []), ...Object.keys(extra)];
+  for (const baseline of baselines) {
+    const answers: Record<string, unknown> = { ...baseline.answers };
+    if (sign) answers[sign.question.id] = sign.value;
+    Object.assign(answers, extra);
+    const set = new Set(needed);
+    // Open the way to a follow-up question ("coughing_blood", asked if cough) with a yes to what it depends on.
+    if (sign && !cq.isAsked(sign.question, answers) && sign.question.askIf) {
+      for (const name of sign.question.askIf.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+        if (cq.question(name)?.type === 'yesno' && !(name in extra)) {
+          answers[name] = true;
+          set.add(name);
+        }
+      }
+    }
+    // Alone: a question the change opens (cough opens coughing_blood) is answered "no" / "none of these".
+    const before = cq.evaluate(baseline.answers);
+    const asked = new Set(before.ok ? Object.keys(before.answers) : []);
+    for (const question of cq.source.questions) {
+      if (set.has(question.id) || asked.has(question.id) || !cq.isAsked(question, answers)) continue;
+      if (question.type === 'yesno') answers[question.id] = false;
+      if (question.type === 'multi') answers[question.id] = [];
+    }
+    const result = cq.evaluate(answers);
+    if (!result.ok) {
+      outcome.refused.push(
+        `"${baseline.name}": ${result.issues.map((i) => `${i.question} ${i.problem.code}`).join(', ')}`,
+      );
+      continue;
+    }
+    const notAsked = needed.filter((id) => result.answers[id] === undefined);
+    if (notAsked.length > 0) {
+      outcome.refused.push(`"${baseline.name}": ${notAsked.join(', ')} not asked`);
+      continue;
+    }
+    outcome.results.push({
+      baseline: baseline.name,
+      urgency: result.outcome.urgency,
+      reasons: result.outcome.reasons,
+    });
+  }
+  return outcome;
+}
+
+/** Sign ids that danger detection knows (content/safety), per questionnaire ('*' for any questionnaire). */
+function detectedSigns(content: ContentSet): Set<string> {
+  const known = new Set<string>();
+  for (const file of content.urgentPhrases) {
+    for (const entry of file.signs) known.add(`${entry.questionnaire ?? '*'}/${entry.sign}`);
+  }
+  return known;
+}
+
+function checkSigns(content: ContentSet, at: At): void {
+  const compiled = new Map<string, CompiledQuestionnaire>();
+  for (const q of content.questionnaires) {
+    try {
+      compiled.set(q.id, new CompiledQuestionnaire(q));
+    } catch {
+      // A questionnaire whose expressions do not compile is reported by checkQuestionnaires.
+    }
+  }
+
+  const checkNote = (item: object, path: (string | number)[], note: SignNote) => {
+    const cq = compiled.get(note.questionnaire);
+    if (!cq) {
+      at(
+        item,
+        [...path, 'questionnaire'],
+        `names the questionnaire "${note.questionnaire}", which does not exist`,
+      );
+      return;
+    }
+    let sign: { question: Question; value: unknown } | null = null;
+    if (note.sign !== undefined) {
+      const places = locateSign(cq.source, note.sign);
+      if (places.length === 0) {
+        at(item, [...path, 'sign'], `"${note.sign}" is not an option of the questionnaire ${cq.id}`);
+        return;
+      }
+      if (places.length > 1) {
+        at(
+          item,
+          [...path, 'sign'],
+          `"${note.sign}" is an option of several questions of ${cq.id} (${places.map((p) => p.question.id).join(', ')}): give the answer under "with" instead`,
+        );
+        return;
+      }
+      sign = places[0] ?? null;
+    }
+    const { results, refused } = signUrgency(cq, sign, note.with);
+    const what = note.sign ?? JSON.stringify(note.with);
+    if (results.length === 0) {
+      at(
+        item,
+        path,
+        `no test case of ${cq.id} that concludes "none" can take ${what}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}: add one, or give the other answers under "with"`,
+      );
+      return;
+    }
+    const urgencies = [...new Set(results.map((r) => r.urgency))];
+    if (urgencies.length > 1) {
+      const examples = urgencies
+        .map((u) => `${u} with "${results.find((r) => r.urgency === u)?.baseline}"`)
+        .join(', ');
+      at(
+        item,
+        path,
+        `the urgency of ${what} in ${cq.id} depends on the other answers (${examples}): name them under "with"`,
+      );
+      return;
+    }
+    const got = urgencies[0] as Urgency;
+    if (got !== note.urgency) {
+      const reasons = results[0]?.reasons ?? [];
+      at(
+        item,
+        [...path, 'urgency'],
+        `says ${note.urgency} for ${what}, but ${cq.id} concludes ${got}${reasons.length > 0 ? ` (rule ${reasons.join(', ')})` : ' (no rule fires)'}`,
+      );
+    }
+  };
+
+  const notesOf = (list: { signs?: SignNote[] }[] | undefined) =>
+    (list ?? []).map((x) => JSON.stringify(x.signs ?? []));
+  for (const article of content.articles) {
+    article.sections.forEach((section, i) => {
+      section.signs?.forEach((note, j) => {
+        checkNote(article, ['sections', i, 'signs', j], note);
+      });
+    });
+    const source = content.articles.find((a) => a.id === article.id && a.lang === 'en');
+    if (article.lang !== 'en' && source) {
+      const want = notesOf(source.sections);
+      notesOf(article.sections).forEach((got, i) => {
+        if (got !== '[]' && got !== want[i])
+          at(article, ['sections', i, 'signs'], 'differ from the signs of the English section');
+      });
+    }
+  }
+  for (const module of content.modules) {
+    module.steps.forEach((step, i) => {
+      step.signs?.forEach((note, j) => {
+        checkNote(module, ['steps', i, 'signs', j], note);
+      });
+    });
+    const source = content.modules.find((m) => m.id === module.id && m.lang === 'en');
+    if (module.lang !== 'en' && source) {
+      const want = notesOf(source.steps);
+      notesOf(module.steps).forEach((got, i) => {
+        if (got !== '[]' && got !== want[i])
+          at(module, ['steps', i, 'signs'], 'differ from the signs of the English step');
+      });
+    }
+  }
+
+  // Every emergency sign of a questionnaire is caught by danger detection.
+  const detected = detectedSigns(content);
+  const safetyFile = content.urgentPhrases[0];
+  for (const file of content.urgentPhrases) {
+    const all = new Set(Object.values(file.phrases).flat());
+    file.signs.forEach((entry, i) => {
+      entry.phrases.forEach((phrase, j) => {
+        if (!all.has(phrase))
+          at(file, ['signs', i, 'phrases', j], `"${phrase}" is not one of the phrases above`);
+      });
+    });
+  }
+  for (const cq of compiled.values()) {
+    cq.source.questions.forEach((question, qi) => {
+      const candidates =
+        question.type === 'multi'
+          ? question.options.map((o, oi) => ({ id: o.id, path: ['questions', qi, 'options', oi] }))
+          : question.type === 'yesno'
+            ? [{ id: question.id, path: ['questions', qi] }]
+            : [];
+      for (const candidate of candidates) {
+        const sign = locateSign(cq.source, candidate.id).find((p) => p.question === question);
+        if (!sign) continue;
+        const { results } = signUrgency(cq, sign);
+        if (!results.some((r) => r.urgency === 'emergency')) continue;
+        if (detected.has(`*/${candidate.id}`) || detected.has(`${cq.id}/${candidate.id}`)) continue;
+        at(
+          cq.source,
+          candidate.path,
+          `"${candidate.id}" is an emergency sign but danger detection does not know it: add it to the signs of ${safetyFile ? 'content/safety/urgent-phrases.yaml' : 'the safety content'} with the phrases that catch it`,
+        );
+      }
+    });
+  }
 }

@@ -16,6 +16,30 @@ const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `is too long (at most ${max} characters)`);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
+/** The screening urgencies (the same list as URGENCIES in src/screening/schema.ts, which imports this file). */
+export const SIGN_URGENCIES = ['none', 'routine', 'urgent', 'emergency'] as const;
+
+/**
+ * "One story everywhere": where a section or a step says how urgent a sign is, it names the sign, so `content
+ * validate` can compare it with the questionnaire's rule. `sign` is an option id of one of the questionnaire's
+ * questions (or the id of a yes/no question); `with` gives the other answers the statement assumes (e.g. `pregnant:
+ * true`), or describes the situation on its own when there is no option for it (a glucose reading).
+ */
+export const signNoteSchema = z
+  .strictObject({
+    questionnaire: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a questionnaire id'),
+    sign: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_]*$/, 'must be an option id of the questionnaire (snake_case)')
+      .optional(),
+    with: z.record(z.string(), z.unknown()).optional(),
+    urgency: z.enum(SIGN_URGENCIES),
+  })
+  .refine((s) => s.sign !== undefined || s.with !== undefined, {
+    message: 'name the sign (an option id of the questionnaire) or the answers it assumes (with)',
+  });
+export type SignNote = z.infer<typeof signNoteSchema>;
+
 export const sourceSchema = z.strictObject({
   title: text(300),
   url: z.url().optional(),
@@ -68,6 +92,8 @@ export const articleSchema = z.strictObject({
         id: localId,
         heading: text(120),
         body: text(MAX_SECTION_CHARS),
+        /** The signs whose urgency the section states (checked against the questionnaires). */
+        signs: z.array(signNoteSchema).optional(),
       }),
     )
     .min(1),
@@ -89,7 +115,15 @@ export const moduleSchema = z.strictObject({
   /** Share of quiz questions to answer right to pass. */
   passMark: z.number().min(0.5).max(1).default(0.8),
   steps: z
-    .array(z.strictObject({ id: localId, title: text(120), body: text(MAX_STEP_CHARS) }))
+    .array(
+      z.strictObject({
+        id: localId,
+        title: text(120),
+        body: text(MAX_STEP_CHARS),
+        /** The signs whose urgency the step states (checked against the questionnaires). */
+        signs: z.array(signNoteSchema).optional(),
+      }),
+    )
     .min(5, 'a module has 5 to 10 lesson steps')
     .max(10, 'a module has 5 to 10 lesson steps'),
   quiz: z
@@ -143,6 +177,22 @@ export const urgentPhrasesSchema = z.strictObject({
   sources: z.array(sourceSchema).min(1),
   review: reviewSchema,
   phrases: z.partialRecord(z.enum(LANGUAGES), z.array(text(80)).min(1)),
+  /**
+   * Which danger sign each phrase catches: `sign` is a questionnaire option id (optionally of one questionnaire),
+   * `phrases` lists entries of `phrases` above. Every emergency sign of every questionnaire has an entry.
+   */
+  signs: z
+    .array(
+      z.strictObject({
+        sign: z.string().regex(/^[a-z0-9][a-z0-9_]*$/, 'must be a questionnaire option id (snake_case)'),
+        questionnaire: z
+          .string()
+          .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+          .optional(),
+        phrases: z.array(text(80)).min(1),
+      }),
+    )
+    .default([]),
 });
 
 export type UrgentPhrases = z.infer<typeof urgentPhrasesSchema>;
