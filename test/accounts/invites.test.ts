@@ -32,7 +32,8 @@ const countries: Countries = {
           name: 'South Africa',
           defaultLanguage: 'en',
           timezone: 'Africa/Johannesburg',
-          numbers: {},
+          numbers: [],
+          noneKnown: {},
           notes: [],
         }
       : undefined,

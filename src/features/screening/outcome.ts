@@ -4,6 +4,7 @@ import type { Client } from '../../clients/types.js';
 import type { DeliveryReport, FlowContext } from '../../core/flow.js';
 import type { Outcome } from '../../screening/questionnaire-engine.js';
 import type { Questionnaire } from '../../screening/schema.js';
+import { meets } from '../../teams/countries.js';
 import { QuestionnaireTexts } from './localize.js';
 
 const ICON = { emergency: '🚨', urgent: '⚠️', routine: '📅', none: '✅' } as const;
@@ -66,19 +67,24 @@ async function outcomeMessage(
   return lines.join('\n');
 }
 
-/** The emergency and helpline numbers of her team's country, each from an official source (content/countries). */
+/**
+ * The emergency and helpline numbers of her team's country (content/countries), each as its source says, in the
+ * file's order. Where no national number reaches an ambulance, she is told so plainly and what to do instead.
+ */
 export async function emergencyNumbers(
   ctx: Pick<OutcomeContext, 'user' | 'store' | 'content' | 't'>,
 ): Promise<string> {
   const team = ctx.user?.teamId ? await ctx.store.teams.get(ctx.user.teamId) : undefined;
   const country = team ? ctx.content.countries.get(team.country) : undefined;
-  const numbers = country?.numbers ?? {};
-  const lines = (['ambulance', 'mentalHealth', 'genderViolence', 'hiv'] as const)
-    .filter((k) => numbers[k])
-    .map((k) => `${ctx.t(`screening.numbers.${k}`)}: ${numbers[k]?.number}`);
-  return lines.length > 0
-    ? `${ctx.t('screening.numbersTitle')}\n${lines.join('\n')}`
-    : ctx.t('screening.noNumbers');
+  if (!country) return ctx.t('screening.noNumbers');
+  const lines: string[] = [];
+  if (!meets(country, 'ambulance')) lines.push(ctx.t('screening.noAmbulanceNumber'));
+  if (country.numbers.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(ctx.t('screening.numbersTitle'));
+    for (const n of country.numbers) lines.push(`${ctx.t(`screening.numbers.${n.kind}`)}: ${n.number}`);
+  }
+  return lines.join('\n');
 }
 
 /**
