@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONTRACT_SIGN_IDS,
+  DANGER_LANGS,
+  type DangerItem,
+  type DangerLang,
+  type DangerSet,
+  type DangerSplit,
+  loadDangerSet,
+  normaliseQuestion,
+} from './danger-set.js';
+
+const splits: Record<DangerSplit, DangerSet> = { dev: loadDangerSet('dev'), test: loadDangerSet('test') };
+
+/** Minimum number of questions per language (issue 10: at least 200 overall; the brief for the set: these). */
+const MIN_PER_LANG: Record<DangerSplit, Record<DangerLang, number>> = {
+  test: { en: 50, pt: 50, sw: 50, st: 15, ny: 15 },
+  dev: { en: 30, pt: 30, sw: 30, st: 10, ny: 10 },
+};
+const MIN_TOTAL: Record<DangerSplit, number> = { test: 220, dev: 130 };
+/** About 40 % ordinary questions in each language and split. */
+const ORDINARY_SHARE = { min: 0.3, max: 0.5 };
+
+const byLang = (items: DangerItem[], lang: DangerLang) => items.filter((i) => i.lang === lang);
+
+describe.each(['dev', 'test'] as const)('danger set, %s split', (split) => {
+  const { signs, items } = splits[split];
+  const known = new Set([...CONTRACT_SIGN_IDS, ...Object.keys(signs)]);
+
+  it('has enough questions in every language', () => {
+    expect(items.length).toBeGreaterThanOrEqual(MIN_TOTAL[split]);
+    for (const lang of DANGER_LANGS) {
+      expect(byLang(items, lang).length, lang).toBeGreaterThanOrEqual(MIN_PER_LANG[split][lang]);
+    }
+  });
+
+  it('has about 40 % ordinary questions in every language', () => {
+    for (const lang of DANGER_LANGS) {
+      const all = byLang(items, lang);
+      const share = all.filter((i) => !i.danger).length / all.length;
+      expect(share, `${lang}: ordinary share ${share.toFixed(2)}`).toBeGreaterThanOrEqual(ORDINARY_SHARE.min);
+      expect(share, `${lang}: ordinary share ${share.toFixed(2)}`).toBeLessThanOrEqual(ORDINARY_SHARE.max);
+    }
+  });
+
+  it('names a known sign for every danger question, and none for an ordinary one', () => {
+    for (const item of items) {
+      if (item.danger) {
+        expect(item.sign, item.q).not.toBeNull();
+        expect(known.has(item.sign ?? ''), `${item.q}: unknown sign ${item.sign}`).toBe(true);
+      } else {
+        expect(item.sign, item.q).toBeNull();
+      }
+    }
+  });
+
+  it('defines custom signs apart from the contract ids, and uses each of them', () => {
+    const used = new Set(items.map((i) => i.sign));
+    for (const id of Object.keys(signs)) {
+      expect(CONTRACT_SIGN_IDS, id).not.toContain(id);
+      expect(used.has(id), `custom sign ${id} is never used`).toBe(true);
+    }
+  });
+
+  it('has no question twice', () => {
+    const seen = new Map<string, string>();
+    for (const { q } of items) {
+      const key = normaliseQuestion(q);
+      expect(seen.get(key), `duplicate: ${q}`).toBeUndefined();
+      seen.set(key, q);
+    }
+  });
+});
+
+describe('danger set, both splits', () => {
+  it('shares no question between the splits', () => {
+    const dev = new Set(splits.dev.items.map((i) => normaliseQuestion(i.q)));
+    const shared = splits.test.items.filter((i) => dev.has(normaliseQuestion(i.q))).map((i) => i.q);
+    expect(shared).toEqual([]);
+  });
+
+  it('defines a custom sign the same way in both splits', () => {
+    for (const [id, text] of Object.entries(splits.test.signs)) {
+      if (id in splits.dev.signs) expect(splits.dev.signs[id], id).toBe(text);
+    }
+  });
+
+  it('covers every emergency sign of the contract in the test split, and at least twice over both splits', () => {
+    const count = (set: DangerSet, sign: string) => set.items.filter((i) => i.sign === sign).length;
+    const missingInTest = CONTRACT_SIGN_IDS.filter((s) => count(splits.test, s) === 0);
+    const thin = CONTRACT_SIGN_IDS.filter((s) => count(splits.test, s) + count(splits.dev, s) < 2);
+    expect(missingInTest).toEqual([]);
+    expect(thin).toEqual([]);
+  });
+
+  it('covers each of the custom signs in the test split', () => {
+    const used = new Set(splits.test.items.map((i) => i.sign));
+    const ids = new Set([...Object.keys(splits.test.signs), ...Object.keys(splits.dev.signs)]);
+    expect([...ids].filter((id) => !used.has(id))).toEqual([]);
+  });
+});
