@@ -20,15 +20,28 @@ export class Catalog {
   private readonly articles = new Map<string, Map<Lang, Article>>();
   private readonly modules = new Map<string, Map<Lang, Module>>();
   readonly glossary: GlossaryEntry[];
+  /** Current questionnaires by id: the ones offered for a new screening. */
   private readonly questionnaires = new Map<string, CompiledQuestionnaire>();
+  /** Every version (current and archived) by `id@version`, for screenings stored under an earlier version. */
+  private readonly questionnaireVersions = new Map<string, CompiledQuestionnaire>();
+  /** Texts by `id@version|lang`. */
   private readonly questionnaireTexts = new Map<string, QuestionnaireText>();
 
   constructor(readonly content: ContentSet) {
     for (const a of content.articles) this.index(this.articles, a.id, a.lang, a);
     for (const m of content.modules) this.index(this.modules, m.id, m.lang, m);
     this.glossary = content.glossaries.flatMap((g) => g.terms.map((t) => ({ ...t, topic: g.topic })));
-    for (const q of content.questionnaires) this.questionnaires.set(q.id, new CompiledQuestionnaire(q));
-    for (const t of content.questionnaireTexts) this.questionnaireTexts.set(`${t.id}|${t.lang}`, t);
+    for (const q of content.questionnaires) {
+      const compiled = new CompiledQuestionnaire(q);
+      this.questionnaires.set(q.id, compiled);
+      this.questionnaireVersions.set(`${q.id}@${q.version}`, compiled);
+    }
+    for (const q of content.archivedQuestionnaires) {
+      this.questionnaireVersions.set(`${q.id}@${q.version}`, new CompiledQuestionnaire(q));
+    }
+    for (const t of [...content.questionnaireTexts, ...content.archivedQuestionnaireTexts]) {
+      this.questionnaireTexts.set(`${t.id}@${t.version}|${t.lang}`, t);
+    }
   }
 
   /** Module ids in a stable order (by topic list order of their English version, then title). */
@@ -48,17 +61,35 @@ export class Catalog {
     return this.localise(this.articles.get(id), lang);
   }
 
-  questionnaire(id: string): CompiledQuestionnaire | undefined {
-    return this.questionnaires.get(id);
+  /**
+   * A questionnaire: the current version, or a given version (current or archived) to show or re-read a screening
+   * stored under it. Undefined when that version is not kept.
+   */
+  questionnaire(id: string, version?: number): CompiledQuestionnaire | undefined {
+    return version === undefined
+      ? this.questionnaires.get(id)
+      : this.questionnaireVersions.get(`${id}@${version}`);
+  }
+
+  /** The version offered for new screenings (undefined for an unknown id). */
+  currentVersion(id: string): number | undefined {
+    return this.questionnaires.get(id)?.source.version;
   }
 
   questionnaireIds(): string[] {
     return [...this.questionnaires.keys()].sort();
   }
 
-  /** A questionnaire's text in a language (undefined for English, which lives in the questionnaire itself). */
-  questionnaireText(id: string, lang: Lang): QuestionnaireText | undefined {
-    return this.questionnaireTexts.get(`${id}|${lang}`);
+  /**
+   * A questionnaire's text in a language (undefined for English, which lives in the questionnaire itself), of the
+   * current version or of the version given.
+   */
+  questionnaireText(
+    id: string,
+    lang: Lang,
+    version = this.currentVersion(id),
+  ): QuestionnaireText | undefined {
+    return this.questionnaireTexts.get(`${id}@${version}|${lang}`);
   }
 
   allArticles(): Article[] {

@@ -12,6 +12,13 @@ export interface ContentSet {
   urgentPhrases: UrgentPhrases[];
   questionnaires: Questionnaire[];
   questionnaireTexts: QuestionnaireText[];
+  /**
+   * Earlier versions of questionnaires (questionnaires/archive/<id>.v<n>.yaml) and their translations
+   * (<id>.v<n>.<lang>.yaml): checked like the current ones so a screening stored under an earlier version keeps its
+   * meaning and texts, never offered for a new screening.
+   */
+  archivedQuestionnaires: Questionnaire[];
+  archivedQuestionnaireTexts: QuestionnaireText[];
 }
 
 /** Where each item came from, for error messages that name the file and line. */

@@ -38,10 +38,11 @@ const FOLDERS = {
   glossary: { schema: glossarySchema, name: /^glossary\/([a-z-]+)\.ya?ml$/ },
   countries: { schema: countrySchema, name: /^countries\/([a-z]{2})\.ya?ml$/ },
   safety: { schema: urgentPhrasesSchema, name: /^safety\/urgent-phrases\.ya?ml$/ },
-  // <id>.yaml holds the logic and the English; <id>.<lang>.yaml a translation's text only.
+  // <id>.yaml holds the logic and the English; <id>.<lang>.yaml a translation's text only; earlier versions stay
+  // loadable as archive/<id>.v<n>.yaml and archive/<id>.v<n>.<lang>.yaml.
   questionnaires: {
     schema: questionnaireSchema,
-    name: /^questionnaires\/([a-z0-9-]+)(?:\.([a-z]{2}))?\.ya?ml$/,
+    name: /^questionnaires\/(?:archive\/([a-z0-9-]+)\.v([0-9]+)|([a-z0-9-]+))(?:\.([a-z]{2}))?\.ya?ml$/,
   },
 } as const;
 type Folder = keyof typeof FOLDERS;
@@ -68,6 +69,8 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     urgentPhrases: [],
     questionnaires: [],
     questionnaireTexts: [],
+    archivedQuestionnaires: [],
+    archivedQuestionnaireTexts: [],
   };
   const origins = new Map<object, Origin>();
   const files = await yamlFiles(dir).catch(() => {
@@ -90,6 +93,7 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     const yaml = await readYaml(path, display, errors, overrides?.get(rel));
     if (!yaml) continue;
     const isText = folder === 'questionnaires' && /\.[a-z]{2}\.ya?ml$/.test(rel);
+    const isArchived = rel.startsWith('questionnaires/archive/');
     const schema = isText ? questionnaireTextSchema : kind.schema;
     const parsed = (schema as z.ZodType).safeParse(yaml.data);
     if (!parsed.success) {
@@ -111,7 +115,9 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     else if (folder === 'modules') content.modules.push(item as Module);
     else if (folder === 'glossary') content.glossaries.push(item as Glossary);
     else if (folder === 'countries') content.countries.push(item as Country);
+    else if (isText && isArchived) content.archivedQuestionnaireTexts.push(item as QuestionnaireText);
     else if (isText) content.questionnaireTexts.push(item as QuestionnaireText);
+    else if (isArchived) content.archivedQuestionnaires.push(item as Questionnaire);
     else if (folder === 'questionnaires') content.questionnaires.push(item as Questionnaire);
     else content.urgentPhrases.push(item as UrgentPhrases);
   }
@@ -140,6 +146,17 @@ function checkFileName(folder: Folder, rel: string, item: Record<string, unknown
       return match[1] === String(item.code).toLowerCase()
         ? null
         : `file name must be ${String(item.code).toLowerCase()}.yaml`;
+    case 'questionnaires': {
+      // The id and language, and in the archive the version, as the file name says.
+      const lang = match[4] ? `.${String(item.lang)}` : '';
+      const langOk = !match[4] || match[4] === item.lang;
+      if (match[1] !== undefined) {
+        return match[1] === item.id && Number(match[2]) === item.version && langOk
+          ? null
+          : `file name must be archive/${item.id}.v${item.version}${lang}.yaml`;
+      }
+      return match[3] === item.id && langOk ? null : `file name must be ${item.id}${lang}.yaml`;
+    }
     default:
       return null;
   }

@@ -7,29 +7,64 @@ import type { Questionnaire, QuestionnaireText } from './schema.js';
 /**
  * Questionnaire checks beyond the schema: expressions compile and name known ids, the questionnaire's own test
  * cases pass (a questionnaire whose cases fail cannot be loaded), and every translation has every text and no
- * unknown id.
+ * unknown id. Archived versions (content/questionnaires/archive/<id>.v<n>.yaml) get the same checks, so a
+ * screening stored under an earlier version can always be shown with that version's texts; each is older than a
+ * current questionnaire of the same id, and a translation is of the version it names.
  */
 export function checkQuestionnaires(content: ContentSet, origins: Map<object, Origin>): ContentError[] {
   const errors: ContentError[] = [];
   const at = errorReporter(origins, errors);
-  const seen = new Set<string>();
+  const current = new Map<string, Questionnaire>();
+  const archived = new Map<string, Questionnaire>();
   for (const q of content.questionnaires) {
-    if (seen.has(q.id)) at(q, ['id'], `duplicate questionnaire id "${q.id}"`);
-    seen.add(q.id);
-    const broken = expressionErrors(q);
-    for (const { path, message } of broken) at(q, path, message);
-    if (broken.length > 0) continue;
-    for (const failure of new CompiledQuestionnaire(q).selfTest()) at(q, ['tests'], `test case ${failure}`);
+    if (current.has(q.id)) at(q, ['id'], `duplicate questionnaire id "${q.id}"`);
+    current.set(q.id, q);
+    checkOne(q, at);
   }
-  for (const text of content.questionnaireTexts) {
-    const source = content.questionnaires.find((q) => q.id === text.id);
+  for (const q of content.archivedQuestionnaires) {
+    const key = `${q.id}@${q.version}`;
+    if (archived.has(key)) at(q, ['version'], `duplicate archived version ${q.version} of "${q.id}"`);
+    archived.set(key, q);
+    const now = current.get(q.id);
+    if (!now) at(q, ['id'], `archives "${q.id}", which is not a current questionnaire`);
+    else if (q.version >= now.version) {
+      at(
+        q,
+        ['version'],
+        `archived version ${q.version} is not older than the current version ${now.version}`,
+      );
+    }
+    checkOne(q, at);
+  }
+  const translate = (text: QuestionnaireText, source: Questionnaire | undefined, what: string) => {
     if (!source) {
-      at(text, ['id'], `translates "${text.id}", which is not a questionnaire`);
-      continue;
+      at(text, ['id'], `translates ${what}, which is not a questionnaire`);
+      return;
     }
     for (const problem of translationProblems(source, text)) at(text, problem.path, problem.message);
+  };
+  for (const text of content.questionnaireTexts) {
+    const source = current.get(text.id);
+    if (source && text.version !== source.version) {
+      at(
+        text,
+        ['version'],
+        `is made from version ${text.version} of "${text.id}"; the questionnaire is version ${source.version} (translate the changes, then set version: ${source.version})`,
+      );
+    }
+    translate(text, source, `"${text.id}"`);
+  }
+  for (const text of content.archivedQuestionnaireTexts) {
+    translate(text, archived.get(`${text.id}@${text.version}`), `version ${text.version} of "${text.id}"`);
   }
   return errors;
+}
+
+function checkOne(q: Questionnaire, at: ReturnType<typeof errorReporter>): void {
+  const broken = expressionErrors(q);
+  for (const { path, message } of broken) at(q, path, message);
+  if (broken.length > 0) return;
+  for (const failure of new CompiledQuestionnaire(q).selfTest()) at(q, ['tests'], `test case ${failure}`);
 }
 
 function expressionErrors(q: Questionnaire): { path: (string | number)[]; message: string }[] {
@@ -74,6 +109,7 @@ function expressionErrors(q: Questionnaire): { path: (string | number)[]; messag
     check(c.expr, ['computed', i, 'expr']);
   });
   if (q.score) check(q.score.expr, ['score', 'expr']);
+  if (q.score?.when) check(q.score.when, ['score', 'when']);
   q.bands.forEach((b, i) => {
     check(b.when, ['bands', i, 'when']);
   });

@@ -55,6 +55,7 @@ export class CompiledQuestionnaire {
   private readonly checks = new Map<string, Compiled[]>();
   private readonly computed: { id: string; fn: Compiled }[];
   private readonly score: Compiled | null;
+  private readonly scoreWhen: Compiled | null;
   private readonly bands: { id: string; fn: Compiled }[];
   private readonly rules: { id: string; urgency: Urgency; fn: Compiled }[];
   private readonly notes: { id: string; fn: Compiled }[];
@@ -72,6 +73,7 @@ export class CompiledQuestionnaire {
     this.computed = source.computed.map((c) => ({ id: c.id, fn: compile(c.expr) }));
     // A score sums the items asked: skipped items read as missing, and num() turns them into 0.
     this.score = source.score ? compile(source.score.expr, questionIds) : null;
+    this.scoreWhen = source.score?.when ? compile(source.score.when, questionIds) : null;
     this.bands = source.bands.map((b) => ({ id: b.id, fn: compile(b.when) }));
     this.rules = source.rules.map((r) => ({ id: r.id, urgency: r.urgency, fn: compile(r.when) }));
     this.notes = source.notes.map((n) => ({ id: n.id, fn: compile(n.when) }));
@@ -175,7 +177,7 @@ export class CompiledQuestionnaire {
       if (!(result instanceof Error)) derived[c.id] = result;
     }
     let score: number | null = null;
-    if (this.score) {
+    if (this.score && (!this.scoreWhen || holds(this.scoreWhen, derived))) {
       const result = this.score(derived);
       if (typeof result === 'number') score = result;
       derived.score = score ?? undefined;

@@ -78,7 +78,16 @@ export const questionnaireSchema = z.strictObject({
   /** Derived values (e.g. BMI), in order; later ones may use earlier ones. */
   computed: z.array(z.strictObject({ id, expr: expression })).default([]),
   /** The instrument's score (sums of points), where it has one. Missing answers count as 0 via num(). */
-  score: z.strictObject({ expr: expression }).optional(),
+  score: z
+    .strictObject({
+      expr: expression,
+      /**
+       * The score exists only when this holds (FINDRISC is not used in pregnancy: `pregnant != true`); otherwise
+       * score and band are null and no rule on them fires. A skipped question reads as no value here.
+       */
+      when: expression.optional(),
+    })
+    .optional(),
   /** Bands of the score, first match wins. */
   bands: z.array(z.strictObject({ id, when: expression, text: text(120) })).default([]),
   rules: z

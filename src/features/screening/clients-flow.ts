@@ -308,7 +308,7 @@ async function showVoidPick(ctx: Ctx): Promise<void> {
   ctx.ask(ctx.t('clients.voidPick'), [
     ...screenings.slice(0, 8).map((s) => ({
       id: `s:${s.id}`,
-      label: `${s.at.slice(0, 10)} ${questionnaireTitle(ctx, s.questionnaire)}`,
+      label: `${s.at.slice(0, 10)} ${questionnaireTitle(ctx, s.questionnaire, s.version)}${versionLabel(ctx, s)}`,
     })),
     { id: 'back', label: ctx.t('clients.back') },
   ]);
@@ -336,13 +336,23 @@ async function showErase(ctx: Ctx): Promise<void> {
   );
 }
 
-/** A questionnaire's title in her language (English when it has no translation). */
-function questionnaireTitle(ctx: ClientView, questionnaireId: string): string {
-  const q = ctx.content.catalog.questionnaire(questionnaireId);
+/**
+ * A questionnaire's title in her language (English when it has no translation), of the version given (a screening
+ * stored under an earlier version is shown with that version's texts) or else the current one.
+ */
+function questionnaireTitle(ctx: ClientView, questionnaireId: string, version?: number): string {
+  const catalog = ctx.content.catalog;
+  const q = catalog.questionnaire(questionnaireId, version) ?? catalog.questionnaire(questionnaireId);
   if (!q) return questionnaireId;
   const text =
-    ctx.lang === 'en' ? undefined : ctx.content.catalog.questionnaireText(questionnaireId, ctx.lang);
+    ctx.lang === 'en' ? undefined : catalog.questionnaireText(questionnaireId, ctx.lang, q.source.version);
   return text?.title ?? q.source.title;
+}
+
+/** " (v1)" for a screening scored under an earlier version than the one offered now: its rules were different. */
+function versionLabel(ctx: ClientView, s: { questionnaire: string; version: number }): string {
+  const current = ctx.content.catalog.currentVersion(s.questionnaire);
+  return current !== undefined && s.version !== current ? ` (v${s.version})` : '';
 }
 
 /** What a follow-up is about: the screening that referred her, or the baby's test. */
@@ -380,7 +390,7 @@ export function describeClient(ctx: ClientView, client: Client): string {
   for (const s of history.slice(0, 10)) {
     const voided = records.isVoided(s.id) ? ` (${ctx.t('clients.voided')})` : '';
     lines.push(
-      `• ${s.at.slice(0, 10)} ${questionnaireTitle(ctx, s.questionnaire)}: ${ctx.t(`screening.urgency.${s.urgency}`)}${voided}`,
+      `• ${s.at.slice(0, 10)} ${questionnaireTitle(ctx, s.questionnaire, s.version)}${versionLabel(ctx, s)}: ${ctx.t(`screening.urgency.${s.urgency}`)}${voided}`,
     );
   }
   const followUps = records.followUpsOf(client.id);

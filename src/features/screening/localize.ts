@@ -11,7 +11,9 @@ export class QuestionnaireTexts {
   ) {}
 
   private get t() {
-    return this.lang === 'en' ? undefined : this.catalog.questionnaireText(this.q.id, this.lang);
+    return this.lang === 'en'
+      ? undefined
+      : this.catalog.questionnaireText(this.q.id, this.lang, this.q.version);
   }
 
   get translated(): boolean {
