@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load-content.js';
 import { formatError } from '../../src/content/yaml-file.js';
+import { contentDir } from '../../src/paths.js';
 import { tempDataDir } from '../support/fakes.js';
 
 /*
@@ -283,5 +284,32 @@ describe('content validate: one story everywhere', () => {
         /demo-article\.pt\.yaml: line \d+: sections\[1\]\.signs: differ from the signs of the English section/,
       ),
     ]);
+  });
+});
+
+describe('the real content tells one story', () => {
+  it('names every disagreement issue 10 found, so the check keeps them fixed', async () => {
+    const { content, errors } = await loadContent(contentDir);
+    expect(errors.map(formatError)).toEqual([]);
+    const notes = [
+      ...content.articles.flatMap((a) => a.sections.flatMap((s) => s.signs ?? [])),
+      ...content.modules.flatMap((m) => m.steps.flatMap((s) => s.signs ?? [])),
+    ].map((n) => `${n.questionnaire}/${n.sign ?? JSON.stringify(n.with)}=${n.urgency}`);
+    for (const expected of [
+      'postnatal-danger-signs/severe_abdominal_pain=emergency',
+      'newborn-danger-signs/yellow_first_day=emergency',
+      'hypertension-bp/stroke_signs=emergency',
+      'hypertension-bp/chest_pain=emergency',
+      'cervical-screening/heavy_bleeding=emergency',
+      'postnatal-danger-signs/confused_or_strange_behaviour=emergency',
+      'child-danger-signs/fast_breathing=emergency',
+    ]) {
+      expect(notes).toContain(expected);
+    }
+    expect(
+      notes.some(
+        (n) => n.startsWith('diabetes-risk/') && n.includes('"pregnant":true') && n.endsWith('=urgent'),
+      ),
+    ).toBe(true);
   });
 });
