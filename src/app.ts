@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Delivery } from './channels/delivery.js';
+import type { Wait } from './channels/delivery-retry.js';
 import { PushDelivery } from './channels/push-delivery.js';
 import { ERASE_CLIENT, eraseClientRule } from './clients/erasure.js';
 import { ClientRecords } from './clients/records.js';
@@ -39,6 +40,8 @@ export interface AppOptions {
   /** Take the one-writer lock on DATA_DIR (the bot and record-changing commands). Default true. */
   lock?: boolean;
   sessionWriteDelayMs?: number;
+  /** How the retries of a push wait (tests move a fixed clock instead of waiting); default: timers. */
+  retryWait?: Wait;
 }
 
 /** The bot without its transports: store, engine and delivery of pushes. Channels feed it inbound messages. */
@@ -96,7 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     };
     const engine = new Engine(services, allFeatures());
     const delivery = new Delivery(store.users, logger, services.pseudo);
-    const pushes = new PushDelivery(engine, delivery, logger);
+    const pushes = new PushDelivery(engine, delivery, logger, { wait: options.retryWait });
     // Conversations idle for SESSION_IDLE_HOURS are closed, so their state (answers, client ids) does not linger.
     const sweep = setInterval(
       () =>
@@ -121,6 +124,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       async close() {
         clearInterval(sweep);
         await engine.idle();
+        // Retries stop waiting: each gets its last try and its report before the store closes.
+        pushes.stop();
         await pushes.settled();
         // Stops the model's worker threads; a vector build still running stops with them.
         await search.close();

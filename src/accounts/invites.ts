@@ -63,12 +63,20 @@ export function inviteStatus(invite: Invite | undefined, now: Date): InviteStatu
 }
 
 export type RedeemResult =
-  | { ok: true; user: User; invite: Invite; team: Team | undefined }
+  | {
+      ok: true;
+      user: User;
+      invite: Invite;
+      team: Team | undefined;
+      /** The team's other active supervisors (a supervisor's invite): they are told she joined them. */
+      coSupervisors: User[];
+    }
   | { ok: false; reason: Exclude<InviteStatus, 'valid'> };
 
 /**
- * Registers `candidate` with an invite code: she gets the invite's role and team (and leads the team when the
- * invite is for its supervisor), and the code is used up. Everything is staged in `store`; the invite was read
+ * Registers `candidate` with an invite code: she gets the invite's role and team, and the code is used up. A
+ * supervisor's invite makes her one of the team's supervisors; she becomes its lead (`team.supervisorId`) only when
+ * it has no active one, so a second supervisor never replaces the first. Everything is staged in `store`; the invite was read
  * there before it is written, so when two people race for one code only the first unit to commit wins and the
  * other fails its optimistic check (ConflictError). Run again, the other is told the code was used.
  */
@@ -91,9 +99,18 @@ export async function redeemInvite(
   await store.invites.put(used);
   await store.users.put(user);
   let team = invite.teamId ? await store.teams.get(invite.teamId) : undefined;
+  let coSupervisors: User[] = [];
   if (team && invite.role === 'supervisor') {
-    team = { ...team, supervisorId: user.id };
-    await store.teams.put(team);
+    // A team may have several supervisors: a new one joins those there are and never replaces them silently.
+    // She leads the team only when it has no active lead; every active supervisor receives the team's alerts.
+    const others = (await store.users.list()).filter(
+      (u) => u.role === 'supervisor' && u.active && u.teamId === team?.id && u.id !== user.id,
+    );
+    coSupervisors = others;
+    if (!others.some((u) => u.id === team?.supervisorId)) {
+      team = { ...team, supervisorId: user.id };
+      await store.teams.put(team);
+    }
   }
-  return { ok: true, user, invite: used, team };
+  return { ok: true, user, invite: used, team, coSupervisors };
 }

@@ -2,8 +2,9 @@ import type { Team, User } from '../accounts/types.js';
 import type { StoreView } from '../store/port.js';
 
 /**
- * Who is alerted when a screening finds an emergency: the supervisor of her team, if the team has one who is
- * in the bot and active (and is not the mentor herself). Nobody else: alerts name a client's code.
+ * Whether `supervisor` is alerted of an emergency of `mentor`: an active supervisor of her team (not the mentor
+ * herself). A team may have several supervisors (invites.ts): each active one is alerted. Nobody else: alerts name
+ * a client's code.
  */
 export function alertRecipient(
   mentor: User,
@@ -11,31 +12,48 @@ export function alertRecipient(
   supervisor: User | undefined,
 ): User | null {
   if (!mentor.teamId || !team || team.id !== mentor.teamId) return null;
-  if (!supervisor || supervisor.id !== team.supervisorId) return null;
+  if (!supervisor || supervisor.role !== 'supervisor' || supervisor.teamId !== team.id) return null;
   if (!supervisor.active || supervisor.id === mentor.id) return null;
   return supervisor;
 }
 
-/** The supervisor to alert for her emergency, read within the caller's unit of work; null when there is none. */
+/** Every supervisor to alert for her emergency: the team's lead supervisor first, then the others by join date. */
+export function alertRecipients(mentor: User, team: Team | undefined, users: readonly User[]): User[] {
+  return users
+    .filter((u) => alertRecipient(mentor, team, u) !== null)
+    .sort(
+      (a, b) =>
+        Number(b.id === team?.supervisorId) - Number(a.id === team?.supervisorId) ||
+        a.createdAt.localeCompare(b.createdAt),
+    );
+}
+
+/** The supervisors to alert for her emergency, read within the caller's unit of work; empty when there is none. */
+export async function supervisorsToAlert(
+  store: Pick<StoreView, 'teams' | 'users'>,
+  mentor: User,
+): Promise<User[]> {
+  const team = mentor.teamId ? await store.teams.get(mentor.teamId) : undefined;
+  if (!team) return [];
+  return alertRecipients(mentor, team, await store.users.list());
+}
+
+/** The first supervisor to alert (the lead), or null. */
 export async function supervisorToAlert(
   store: Pick<StoreView, 'teams' | 'users'>,
   mentor: User,
 ): Promise<User | null> {
-  const team = mentor.teamId ? await store.teams.get(mentor.teamId) : undefined;
-  const supervisor = team?.supervisorId ? await store.users.get(team.supervisorId) : undefined;
-  return alertRecipient(mentor, team, supervisor);
+  return (await supervisorsToAlert(store, mentor))[0] ?? null;
 }
 
 /** The tag of an emergency alert push; its data holds ids only (never a client's code or answers). */
 export const ALERT_TAG = 'alert';
 
-export interface AlertData {
-  supervisorId: string;
-  screeningId: string;
-  [key: string]: string;
-}
+/** `supervisors`: every supervisor alerted for this screening, comma-separated (the escalation waits for all). */
+export type AlertData = Record<string, string> & { supervisorId: string; screeningId: string };
 
-export const alertData = (supervisorId: string, screeningId: string): AlertData => ({
+export const alertData = (supervisorId: string, screeningId: string, all?: readonly string[]): AlertData => ({
   supervisorId,
   screeningId,
+  ...(all && all.length > 1 ? { supervisors: all.join(',') } : {}),
 });

@@ -30,6 +30,15 @@ export interface DeliveryReport {
   status: 'sent' | 'failed';
   /** Why it failed, in words safe to log: 'unreachable' (no channel or blocked), 'temporary', 'inactive'. */
   reason?: string;
+  /** Every try, in order: which channel, and what became of it (ids and words safe to log only). */
+  attempts?: DeliveryAttempt[];
+}
+
+/** One try to deliver a push on one channel. */
+export interface DeliveryAttempt {
+  channel: string;
+  status: 'sent' | 'failed';
+  reason?: 'unreachable' | 'inactive' | 'temporary';
 }
 
 /** Asks for a report on a push: the sending flow's `onDelivery` hears what became of it. */

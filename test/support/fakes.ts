@@ -69,6 +69,8 @@ export async function makeTestApp(
     ids: options.ids ?? new SeededIds(),
     logger: silentLogger(),
     sessionWriteDelayMs: 5,
+    // Retries of a push happen at once, the fixed clock moved on by the delay (no test waits minutes).
+    retryWait: async (ms) => clock.advance(ms),
     // The same hybrid answers whenever a test asks (not keywords while the model loads).
     searchWaitsForVectors: true,
   });

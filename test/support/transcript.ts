@@ -7,6 +7,7 @@ import { createInvite } from '../../src/accounts/invites.js';
 import { createTeam } from '../../src/accounts/teams.js';
 import { ROLES, type Role } from '../../src/accounts/types.js';
 import type { App } from '../../src/app.js';
+import { DeliveryError } from '../../src/channels/delivery-error.js';
 import { CHANNELS, type ChannelName, type OutMessage } from '../../src/core/messages.js';
 import { localesDir } from '../../src/paths.js';
 import { ChatDriver, render } from './chat-driver.js';
@@ -22,6 +23,9 @@ import { JOURNAL_NAMES, storedClients, storedRecords } from './records.js';
  * - `offline: telegram`: that channel stops running: pushes to people it alone reaches fail as 'unreachable'
  *   (until a restart, which runs every channel used so far again).
  * - `advance: 2d`: the clock moves on (s, m, h, d).
+ * - `fail: { channel: telegram, times: 2, permanent: false }`: the next `times` pushes on that channel fail, for
+ *   now (a server error: the app may retry) or for good (`permanent: true`: a blocked bot). Retries do not wait:
+ *   the test app moves the clock on by each delay instead.
  * - a person step: `from` (her chat ref) sends one of `say`, `tap` (a button label on the last question she was
  *   shown), `choice` (a raw choice id) or `sticker: true`, on `channel` (default cli). It must assert at least
  *   one thing (the schema refuses it otherwise):
@@ -116,6 +120,13 @@ const step = z.union([
   }),
   z.strictObject({ restart: z.literal(true) }),
   z.strictObject({ offline: z.enum(CHANNELS) }),
+  z.strictObject({
+    fail: z.strictObject({
+      channel: z.enum(CHANNELS),
+      times: z.number().int().min(1).default(1),
+      permanent: z.boolean().default(false),
+    }),
+  }),
   z.strictObject({ advance: z.string().regex(/^\d+[smhd]$/) }),
   personStep,
 ]);
@@ -202,7 +213,12 @@ class RecordingDriver extends ChatDriver {
     super(app, name);
   }
 
+  /** Pushes to fail next, in order (`fail:` steps): for now, or for good. */
+  readonly failures: { permanent: boolean }[] = [];
+
   override async send(ref: string, messages: OutMessage[]): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw new DeliveryError(this.name, 'send', failure.permanent ? 403 : 502, failure.permanent);
     await super.send(ref, messages);
     for (const message of messages) this.pushes.push({ channel: this.name, to: ref, message });
   }
@@ -245,6 +261,11 @@ export async function runTranscript(transcript: Transcript, options: RunOptions 
       if ('invite' in s) {
         const { role, team: teamName, country, as } = s.invite;
         vars.set(as, await inviteCode(app, role, teamName, country));
+        continue;
+      }
+      if ('fail' in s) {
+        const d = driver(s.fail.channel) as RecordingDriver;
+        for (let i = 0; i < s.fail.times; i++) d.failures.push({ permanent: s.fail.permanent });
         continue;
       }
       if ('offline' in s) {

@@ -101,7 +101,12 @@ async function register(ctx: Ctx, name: string): Promise<void> {
     at: ctx.now.toISOString(),
     actor: user.id,
     action: 'user.registered',
-    detail: { role: user.role, team: user.teamId, channel: ctx.inbound.channel },
+    detail: {
+      role: user.role,
+      team: user.teamId,
+      channel: ctx.inbound.channel,
+      ...(result.coSupervisors.length > 0 ? { lead: team?.supervisorId === user.id } : {}),
+    },
   });
   logger.info({ user: pseudo(user.id), role: user.role, channel: ctx.inbound.channel }, 'user registered');
 
@@ -112,6 +117,17 @@ async function register(ctx: Ctx, name: string): Promise<void> {
       team: team?.name,
     }),
   );
+  // A second supervisor joins the first (never replaces her silently): both hear of it.
+  const co = result.coSupervisors;
+  if (co.length > 0) {
+    ctx.say(ctx.t('onboarding.coSupervisors', { names: co.map((u) => u.name).join(', ') }));
+    for (const other of co.filter((u) => u.id !== invite.createdBy)) {
+      ctx.push(other.id, {
+        type: 'text',
+        text: i18n.t(other.lang)('invite.supervisorJoined', { name: user.name, team: team?.name ?? '' }),
+      });
+    }
+  }
   const inviter = invite.createdBy ? await ctx.store.users.get(invite.createdBy) : undefined;
   if (inviter?.active) {
     const t = i18n.t(inviter.lang);

@@ -1,10 +1,10 @@
-import { ALERT_TAG, alertData, supervisorToAlert } from '../../clients/emergency-alert.js';
-import { recordScreening, withConsent } from '../../clients/screening-record.js';
+import { recordScreening } from '../../clients/screening-record.js';
 import type { Client } from '../../clients/types.js';
-import type { DeliveryReport, FlowContext } from '../../core/flow.js';
+import type { FlowContext } from '../../core/flow.js';
 import type { Outcome } from '../../screening/questionnaire-engine.js';
 import type { Questionnaire } from '../../screening/schema.js';
 import { meets } from '../../teams/countries.js';
+import { alertSupervisors } from './alert.js';
 import { QuestionnaireTexts } from './localize.js';
 
 const ICON = { emergency: '🚨', urgent: '⚠️', routine: '📅', none: '✅' } as const;
@@ -12,7 +12,7 @@ const ICON = { emergency: '🚨', urgent: '⚠️', routine: '📅', none: '✅'
 /** What the outcome needs of a flow's context (a screening step, or a delivery report of it). */
 export type OutcomeContext = Pick<
   FlowContext,
-  'now' | 'user' | 'lang' | 't' | 'store' | 'records' | 'content' | 'services' | 'say' | 'push'
+  'now' | 'user' | 'address' | 'lang' | 't' | 'store' | 'records' | 'content' | 'services' | 'say' | 'push'
 >;
 
 /**
@@ -38,7 +38,7 @@ export async function recordOutcome(
     answers,
   });
   ctx.say(await outcomeMessage(ctx, questionnaire, outcome, dueAt));
-  if (outcome.urgency === 'emergency') await alertSupervisor(ctx, questionnaire, outcome, record.id, client);
+  if (outcome.urgency === 'emergency') await alertSupervisors(ctx, questionnaire, outcome, record.id, client);
   ctx.services.logger.info(
     { user: ctx.services.pseudo(user.id), urgency: outcome.urgency },
     'screening recorded',
@@ -85,69 +85,4 @@ export async function emergencyNumbers(
     for (const n of country.numbers) lines.push(`${ctx.t(`screening.numbers.${n.kind}`)}: ${n.number}`);
   }
   return lines.join('\n');
-}
-
-/**
- * Sends the alert to her supervisor and says it is on its way (not that it arrived: `alertDelivered` says that
- * once it has, or tells her to call when it could not get through). With no supervisor to alert, she is told at
- * once to call someone herself.
- */
-async function alertSupervisor(
-  ctx: OutcomeContext,
-  q: Questionnaire,
-  outcome: Outcome,
-  screeningId: string,
-  client: Client | null,
-): Promise<void> {
-  const user = ctx.user;
-  const supervisor = user ? await supervisorToAlert(ctx.store, user) : null;
-  if (!user || !supervisor) {
-    ctx.services.logger.warn(
-      { user: ctx.services.pseudo(user?.id ?? '') },
-      'emergency: no supervisor to alert',
-    );
-    // Nobody should be left alone with an emergency: say so, so she calls someone herself.
-    ctx.say(ctx.t('screening.noSupervisor'));
-    return;
-  }
-  const t = ctx.services.i18n.t(supervisor.lang);
-  const texts = new QuestionnaireTexts(q, ctx.content.catalog, supervisor.lang);
-  // Her client's code and the reasons only with the client's consent; otherwise the alert names no one.
-  const text = withConsent(client)
-    ? t('screening.alert', {
-        mentor: user.name,
-        code: client.code,
-        questionnaire: texts.title(),
-        reasons: outcome.reasons.map((r) => texts.rule(r)).join('; '),
-      })
-    : t('screening.alertAnonymous', { mentor: user.name, questionnaire: texts.title() });
-  ctx.push(
-    supervisor.id,
-    { type: 'text', text },
-    { tag: ALERT_TAG, data: alertData(supervisor.id, screeningId) },
-  );
-  ctx.say(ctx.t('screening.tellingSupervisor', { name: supervisor.name }));
-}
-
-/**
- * What became of the alert: she hears that her supervisor has been told only once the message was delivered;
- * when it could not be, that nobody was reached and she must call her supervisor or the clinic now.
- */
-export async function alertDelivered(
-  ctx: Pick<OutcomeContext, 'user' | 'store' | 'content' | 't' | 'say' | 'services'>,
-  report: DeliveryReport,
-): Promise<void> {
-  if (report.tag !== ALERT_TAG) return;
-  const supervisorId = report.data?.supervisorId;
-  const supervisor = supervisorId ? await ctx.store.users.get(supervisorId) : undefined;
-  const name = supervisor?.name ?? '';
-  if (report.status === 'sent') {
-    ctx.say(ctx.t('screening.supervisorAlerted', { name }));
-    return;
-  }
-  ctx.services.logger.warn(
-    { user: ctx.services.pseudo(ctx.user?.id ?? ''), reason: report.reason ?? 'unknown' },
-    'emergency: the supervisor alert was not delivered',
-  );
-  ctx.say(`${ctx.t('screening.supervisorUnreachable', { name })}\n\n${await emergencyNumbers(ctx)}`);
 }

@@ -3,10 +3,11 @@ import type { Client } from '../../clients/types.js';
 import { defineFlow, type StepContext, type StepDefinition } from '../../core/define-flow.js';
 import type { FlowInput } from '../../core/flow.js';
 import type { CompiledQuestionnaire } from '../../screening/questionnaire-engine.js';
+import { alertDelivered } from './alert.js';
 import { answerFrom, answerId, problemText } from './answer-parsing.js';
 import { REGISTER_CLIENT, registrationResult } from './client-registration.js';
 import { QuestionnaireTexts } from './localize.js';
-import { alertDelivered, recordOutcome } from './outcome.js';
+import { emergencyNumbers, recordOutcome } from './outcome.js';
 
 /** How many of her clients the picker shows (most recent first); others she finds by typing the code. */
 const RECENT = 8;
@@ -149,7 +150,7 @@ export const screenFlow = defineFlow<ScreenState, Step>({
     return steps.pick.show?.(ctx);
   },
   steps,
-  onDelivery: (ctx, report) => alertDelivered(ctx, report),
+  onDelivery: (ctx, report) => alertDelivered(ctx, report, emergencyNumbers),
 });
 
 async function myClients(ctx: Ctx): Promise<Client[]> {
