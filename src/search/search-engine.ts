@@ -65,6 +65,15 @@ let nextVectorKey = 1;
 export class SearchEngine {
   private readonly byIdLang = new Map<string, number>();
   private readonly rowLangs: Uint8Array;
+  /** Each row's passage id as a number (the same for a section in every language). */
+  private readonly idOf: Int32Array;
+  /** The row of (id number, language): `rowOf[id * LANGUAGES.length + language]`, -1 where there is none. */
+  private readonly rowOf: Int32Array;
+  /** Fusion's scratch, one slot per id number, reused by every search (fusion is synchronous). */
+  private readonly fused: Float64Array;
+  private readonly touchedAt: Uint32Array;
+  private readonly seenAt: Uint32Array;
+  private stamp = 0;
   private vectors: VectorIndex | null = null;
   private embedder: Embedder | null = null;
   /** Where the query worker keeps this engine's vectors, when the embedder ranks (see VectorRanker). */
@@ -77,10 +86,25 @@ export class SearchEngine {
     private readonly urgent: UrgentDetector,
     private readonly confidence: Confidence,
   ) {
+    const idNumbers = new Map<string, number>();
+    this.idOf = new Int32Array(passages.length);
     passages.forEach((p, i) => {
       this.byIdLang.set(`${p.id}|${p.lang}`, i);
+      let n = idNumbers.get(p.id);
+      if (n === undefined) {
+        n = idNumbers.size;
+        idNumbers.set(p.id, n);
+      }
+      this.idOf[i] = n;
     });
     this.rowLangs = Uint8Array.from(passages, (p) => LANGUAGES.indexOf(p.lang));
+    this.rowOf = new Int32Array(idNumbers.size * LANGUAGES.length).fill(-1);
+    passages.forEach((_, i) => {
+      this.rowOf[(this.idOf[i] as number) * LANGUAGES.length + (this.rowLangs[i] as number)] = i;
+    });
+    this.fused = new Float64Array(idNumbers.size);
+    this.touchedAt = new Uint32Array(idNumbers.size);
+    this.seenAt = new Uint32Array(idNumbers.size);
   }
 
   /** Keywords, glossary and danger phrases only; `attachVectors` adds semantic ranking later. */
@@ -183,7 +207,7 @@ export class SearchEngine {
 
   /** Semantic ranking joins from now on (vectors in passage order). */
   async attachVectors(embedder: Embedder, vectors: Float32Array[]): Promise<void> {
-    const index = new VectorIndex(embedder.dimensions, vectors);
+    const index = new VectorIndex(embedder.dimensions, vectors, undefined, this.rowLangs);
     if (isVectorRanker(embedder)) {
       const key = `v${nextVectorKey++}`;
       await embedder.loadVectors(key, index.matrix, this.rowLangs);
@@ -241,29 +265,33 @@ export class SearchEngine {
     const mode: SearchMode = vectors && embedder ? (options.mode ?? 'hybrid') : 'keyword';
     const k = options.k ?? 5;
     const langs: Lang[] = lang === 'en' ? ['en'] : [lang, 'en'];
-    const expansion = this.expander.expansion(query, lang);
-
     // The bundled model reads English: the glossary's English words carry a Swahili or Portuguese question. An
-    // English question is embedded as it is (its synonyms would only lengthen it, and time grows with length).
-    const semanticText = lang !== 'en' && expansion.length > 0 ? `${query} (${expansion.join(', ')})` : query;
+    // English question is embedded as it is (its synonyms would only lengthen it, and time grows with length), so
+    // it goes to the model before the expansion is looked up.
+    let expansion: string[] | null = null;
+    let semanticText = query;
+    if (lang !== 'en') {
+      expansion = this.expander.expansion(query, lang);
+      if (expansion.length > 0) semanticText = `${query} (${expansion.join(', ')})`;
+    }
     // The forward pass runs elsewhere (a worker thread, or onnxruntime after a turn of the event loop): start it
     // first, and do everything else here meanwhile (danger phrases, BM25), so only fusion follows the pass.
     let semantic: Promise<Ranked[]> | null = null;
     if (mode !== 'keyword' && query !== '' && vectors && embedder) {
+      const codes = langs.map((l) => LANGUAGES.indexOf(l));
       if (this.rankerKey && isVectorRanker(embedder)) {
-        const codes = langs.map((l) => LANGUAGES.indexOf(l));
         semantic = embedder
           .embedAndRank(semanticText, this.rankerKey, codes, CANDIDATES)
           .then((r) => r.ranked);
       } else {
-        const allowed = (row: number) => langs.includes((this.passages[row] as Passage).lang);
         semantic = embedder
           .embed([semanticText])
-          .then(([vector]) => (vector ? vectors.rank(vector, allowed, CANDIDATES) : []));
+          .then(([vector]) => (vector ? vectors.rank(vector, CANDIDATES, codes) : []));
         // One turn of the event loop lets the embedder tokenise and hand the pass to onnxruntime before BM25 runs.
         if (mode === 'hybrid') await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    expansion ??= this.expander.expansion(query, lang);
     const urgent = this.urgent.isUrgent(query);
     const rankings: Ranked[][] = [];
     let cosine = 0;
@@ -278,7 +306,7 @@ export class SearchEngine {
       cosine = ranked[0]?.score ?? 0;
       rankings.push(ranked);
     }
-    const hits = this.fuse(rankings, lang, mode).slice(0, k);
+    const hits = this.fuse(rankings, lang, mode, k);
     const minCosine = lang === 'en' ? this.confidence.minCosineEnglish : this.confidence.minCosineOther;
     const confident =
       hits.length > 0 &&
@@ -289,27 +317,46 @@ export class SearchEngine {
 
   /**
    * Reciprocal rank fusion over the rankings, by passage id across languages (the same section in Swahili and
-   * English is one answer), shown in her language where it exists. With one ranking, its own scores order it.
+   * English is one answer), shown in her language where it exists, else in English; the `k` best. With one
+   * ranking, its own scores order it. Equal scores keep the order in which the ids first appear.
    */
-  private fuse(rankings: Ranked[][], lang: Lang, mode: SearchMode): SearchHit[] {
-    const scores = new Map<string, number>();
-    for (const ranking of rankings) {
-      const seen = new Set<string>();
-      ranking.forEach((r, rank) => {
-        const id = (this.passages[r.index] as Passage).id;
-        if (seen.has(id)) return;
-        seen.add(id);
-        const add = mode === 'hybrid' ? 1 / (RRF_K + rank + 1) : r.score;
-        scores.set(id, (scores.get(id) ?? 0) + add);
-      });
+  private fuse(rankings: Ranked[][], lang: Lang, mode: SearchMode, k: number): SearchHit[] {
+    if (this.stamp > 0xfffffff0 - 2 * rankings.length) {
+      this.stamp = 0;
+      this.touchedAt.fill(0);
+      this.seenAt.fill(0);
     }
-    return [...scores.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([id, score]) => {
-        const row = this.byIdLang.get(`${id}|${lang}`) ?? this.byIdLang.get(`${id}|en`);
-        const passage = this.passages[row ?? -1];
-        return passage ? { passage, score } : null;
-      })
-      .filter((h): h is SearchHit => h !== null);
+    const call = ++this.stamp;
+    const { idOf, fused, touchedAt, seenAt } = this;
+    const touched: number[] = [];
+    for (const ranking of rankings) {
+      const pass = ++this.stamp;
+      for (let rank = 0; rank < ranking.length; rank++) {
+        const r = ranking[rank] as Ranked;
+        const id = idOf[r.index] as number;
+        if (seenAt[id] === pass) continue;
+        seenAt[id] = pass;
+        const add = mode === 'hybrid' ? 1 / (RRF_K + rank + 1) : r.score;
+        if (touchedAt[id] !== call) {
+          touchedAt[id] = call;
+          fused[id] = 0;
+          touched.push(id);
+        }
+        fused[id] = (fused[id] as number) + add;
+      }
+    }
+    // Stable: equal scores keep their first appearance's order.
+    touched.sort((a, b) => (fused[b] as number) - (fused[a] as number));
+    const own = LANGUAGES.indexOf(lang);
+    const english = LANGUAGES.indexOf('en');
+    const hits: SearchHit[] = [];
+    for (const id of touched) {
+      if (hits.length >= k) break;
+      const at = id * LANGUAGES.length;
+      const row = (this.rowOf[at + own] as number) >= 0 ? this.rowOf[at + own] : this.rowOf[at + english];
+      const passage = this.passages[row ?? -1];
+      if (passage) hits.push({ passage, score: fused[id] as number });
+    }
+    return hits;
   }
 }

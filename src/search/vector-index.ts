@@ -25,11 +25,15 @@ export class VectorIndex {
   readonly matrix: Float32Array;
   private scorer: OrtScorer | null = null;
 
-  /** The rows are copied into shared memory, so a worker thread can rank against them without a copy. */
+  /**
+   * The rows are copied into shared memory, so a worker thread can rank against them without a copy. `groups`
+   * (one code per row, e.g. the passage's language) lets a query rank among some groups only.
+   */
   constructor(
     readonly dimensions: number,
     vectors: Float32Array[],
     matrix?: Float32Array,
+    readonly groups?: Uint8Array,
   ) {
     this.matrix = matrix ?? new Float32Array(new SharedArrayBuffer(vectors.length * dimensions * 4));
     if (!matrix) {
@@ -40,8 +44,8 @@ export class VectorIndex {
   }
 
   /** An index over an existing packed matrix (e.g. shared by the main thread), not copied. */
-  static over(dimensions: number, matrix: Float32Array): VectorIndex {
-    return new VectorIndex(dimensions, [], matrix);
+  static over(dimensions: number, matrix: Float32Array, groups?: Uint8Array): VectorIndex {
+    return new VectorIndex(dimensions, [], matrix, groups);
   }
 
   get size(): number {
@@ -87,6 +91,7 @@ export class VectorIndex {
     try {
       this.scorer = await OrtScorer.create(this.matrix, this.size, this.dimensions, {
         quantized: this.size >= quantizeFrom,
+        groups: this.groups,
       });
       return true;
     } catch {
@@ -101,27 +106,55 @@ export class VectorIndex {
     const base = row * d;
     let s0 = 0;
     let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
     let j = 0;
-    for (; j + 1 < d; j += 2) {
+    for (; j + 3 < d; j += 4) {
       s0 += (m[base + j] as number) * (query[j] as number);
       s1 += (m[base + j + 1] as number) * (query[j + 1] as number);
+      s2 += (m[base + j + 2] as number) * (query[j + 2] as number);
+      s3 += (m[base + j + 3] as number) * (query[j + 3] as number);
     }
-    if (j < d) s0 += (m[base + j] as number) * (query[j] as number);
-    return s0 + s1;
+    for (; j < d; j++) s0 += (m[base + j] as number) * (query[j] as number);
+    return s0 + s1 + s2 + s3;
   }
 
   /**
-   * The `limit` best allowed rows with their exact cosine, best first: scored in onnxruntime when accelerated
-   * (int8 candidates re-scored exactly from the float32 rows), else the JavaScript loop.
+   * The `limit` best rows of the groups in `inGroups` (all rows when undefined) with their cosine, best first
+   * (equal scores in row order): scored and selected in onnxruntime when accelerated (int8 candidates re-scored
+   * exactly from the float32 rows), else the JavaScript loop.
    */
-  async rank(query: Float32Array, allowed: (row: number) => boolean, limit: number): Promise<Ranked[]> {
+  async rank(query: Float32Array, limit: number, inGroups?: readonly number[]): Promise<Ranked[]> {
     const scorer = this.scorer;
-    if (!scorer) return topK(this.scores(query), allowed, limit);
-    const scores = await scorer.scores(query);
-    if (!scorer.approximate) return topK(scores, allowed, limit);
-    const candidates = topK(scores, allowed, Math.max(limit * RESCORE_FACTOR, RESCORE_MIN));
-    for (const c of candidates) c.score = this.scoreRow(query, c.index);
-    return candidates.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, limit);
+    if (!scorer) return topK(this.scores(query), this.allowed(inGroups), limit);
+    if (!scorer.approximate) {
+      const { rows, scores } = await scorer.top(query, limit, inGroups);
+      return Array.from(rows, (index, i) => ({ index, score: scores[i] as number }));
+    }
+    const { rows } = await scorer.top(query, Math.max(limit * RESCORE_FACTOR, RESCORE_MIN), inGroups);
+    const exact = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) exact[i] = this.scoreRow(query, rows[i] as number);
+    const order = Array.from(rows.keys());
+    order.sort(
+      (a, b) => (exact[b] as number) - (exact[a] as number) || (rows[a] as number) - (rows[b] as number),
+    );
+    const n = Math.min(limit, order.length);
+    const out: Ranked[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = order[i] as number;
+      out[i] = { index: rows[at] as number, score: exact[at] as number };
+    }
+    return out;
+  }
+
+  /** Whether a row is in one of the groups (every row when `inGroups` is undefined). */
+  private allowed(inGroups?: readonly number[]): (row: number) => boolean {
+    const groups = this.groups;
+    if (!inGroups) return () => true;
+    if (!groups) return () => inGroups.includes(0);
+    const wanted = new Uint8Array(256);
+    for (const code of inGroups) wanted[code] = 1;
+    return (row) => wanted[groups[row] as number] === 1;
   }
 
   async release(): Promise<void> {

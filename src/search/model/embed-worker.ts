@@ -38,11 +38,7 @@ if (data.nice) {
   }
 }
 
-interface Loaded {
-  index: VectorIndex;
-  rowLangs: Uint8Array;
-}
-const indexes = new Map<string, Loaded>();
+const indexes = new Map<string, VectorIndex>();
 
 try {
   const embedder = await createTransformersEmbedder(data.options);
@@ -72,29 +68,22 @@ try {
           transfer: [],
         };
       case 'load': {
-        const index = VectorIndex.over(embedder.dimensions, request.matrix);
+        const index = VectorIndex.over(embedder.dimensions, request.matrix, request.rowLangs);
         // onnxruntime is loaded here already (it runs the model): score in it at every size.
         await index.accelerate(1);
-        await indexes.get(request.key)?.index.release();
-        indexes.set(request.key, { index, rowLangs: request.rowLangs });
+        await indexes.get(request.key)?.release();
+        indexes.set(request.key, index);
         return { reply: { id: request.id, ok: true }, transfer: [] };
       }
       case 'drop':
-        await indexes.get(request.key)?.index.release();
+        await indexes.get(request.key)?.release();
         indexes.delete(request.key);
         return { reply: { id: request.id, ok: true }, transfer: [] };
       case 'query': {
         const [vector] = await embedder.embed([request.text]);
-        const loaded = indexes.get(request.key);
-        if (!vector || !loaded) throw new Error(`no vectors loaded under ${request.key}`);
-        const wanted = new Uint8Array(256);
-        for (const code of request.langs) wanted[code] = 1;
-        const { rowLangs } = loaded;
-        const ranked = await loaded.index.rank(
-          vector,
-          (row) => wanted[rowLangs[row] as number] === 1,
-          request.limit,
-        );
+        const index = indexes.get(request.key);
+        if (!vector || !index) throw new Error(`no vectors loaded under ${request.key}`);
+        const ranked = await index.rank(vector, request.limit, request.langs);
         const indices = Int32Array.from(ranked, (r) => r.index);
         const best = Float32Array.from(ranked, (r) => r.score);
         return {

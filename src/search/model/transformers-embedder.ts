@@ -60,7 +60,7 @@ const FALLBACK_MAX_TOKENS = 512;
 export async function createTransformersEmbedder(
   options: TransformersEmbedderOptions,
 ): Promise<TransformersEmbedder> {
-  const { env, pipeline, LogLevel } = await import('@huggingface/transformers');
+  const { env, pipeline, LogLevel, Tensor } = await import('@huggingface/transformers');
   env.logLevel = LogLevel.ERROR;
   const threads = options.threads ?? 1;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
@@ -126,6 +126,28 @@ export async function createTransformersEmbedder(
     return clipped; // rare: the round trip grew; transformers.js's own truncation has the last word
   };
 
+  /** Whether the tokenizer's model inputs include `token_type_ids` (BERT's do). */
+  const withTypes = 'token_type_ids' in (tokenizer(['x'], { padding: true }) as object);
+
+  /**
+   * The model inputs for one text, as `tokenizer([text], { padding: true, truncation: true })` gives them, from
+   * `encode` (one text needs no padding): the full call costs ~0.12 ms, `encode` ~0.03 ms. Null when the text is
+   * longer than the model reads (clip it first).
+   */
+  const inputsOf = (text: string): Record<string, unknown> | null => {
+    const ids = tokenizer.encode(text);
+    const n = ids.length;
+    if (n > maxTokens) return null;
+    const inputIds = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) inputIds[i] = BigInt(ids[i] as number);
+    const inputs: Record<string, unknown> = {
+      input_ids: new Tensor('int64', inputIds, [1, n]),
+      attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+    };
+    if (withTypes) inputs.token_type_ids = new Tensor('int64', new BigInt64Array(n), [1, n]);
+    return inputs;
+  };
+
   const run = async (texts: string[]): Promise<Float32Array[]> => {
     if (texts.length === 1) return [await runOne(texts[0] ?? '')];
     const output = await extractor(texts, { pooling: 'mean', normalize: true });
@@ -141,8 +163,10 @@ export async function createTransformersEmbedder(
    * One text (a question): the pipeline's own steps (tokenise, model, mean pooling, L2 norm) without its generic
    * tensor pooling, which costs ~0.15 ms of a ~5 ms query. One text has no padding, so the mean is over all tokens.
    */
-  const runOne = async (text: string): Promise<Float32Array> => {
-    const inputs = tokenizer([text], { padding: true, truncation: true });
+  const runOne = async (
+    text: string,
+    inputs: object = tokenizer([text], { padding: true, truncation: true }),
+  ) => {
     const outputs = (await extractor.model(inputs)) as Record<string, TokenStates | undefined>;
     const states = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
     if (!states) throw new Error('the model gave no token embeddings');
@@ -160,7 +184,8 @@ export async function createTransformersEmbedder(
       norm += mean * mean;
     }
     const scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
-    const vector = Float32Array.from(sum, (x) => x * scale);
+    const vector = new Float32Array(dims);
+    for (let j = 0; j < dims; j++) vector[j] = (sum[j] as number) * scale;
     for (const output of Object.values(outputs)) output?.dispose?.();
     return vector;
   };
@@ -176,6 +201,12 @@ export async function createTransformersEmbedder(
     async embed(texts: string[]): Promise<Float32Array[]> {
       if (closed) throw new Error('embedder is closed');
       if (texts.length === 0) return [];
+      if (texts.length === 1) {
+        // A question: tokenised once (clipping only if it is too long).
+        const text = texts[0] ?? '';
+        const inputs = inputsOf(text);
+        return [inputs ? await runOne(text, inputs) : await runOne(clip(text))];
+      }
       const clipped = texts.map(clip);
       // Similar lengths share a batch, so short texts are not padded up to a long one.
       const order = clipped
