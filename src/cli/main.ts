@@ -54,10 +54,13 @@ program
 program
   .command('screen')
   .description('score answers to a screening questionnaire, as the chat does (stores nothing)')
-  .argument('[questionnaire]', 'e.g. hypertension-bp')
+  .argument('[questionnaire]', 'e.g. hypertension-bp, or hypertension-bp@1 for an earlier version')
   .option('--answers <json>', 'the answers, e.g. \'{"systolic": 150, "diastolic": 95, ...}\'')
   .option('--json', 'one JSON object')
-  .option('--stdin', 'read {"questionnaire", "answers"} lines; answer one JSON line each (exit status 0)')
+  .option(
+    '--stdin',
+    'read {"questionnaire", "answers", "version"?} lines; answer one JSON line each (exit status 0)',
+  )
   .action(screenCommand);
 
 program

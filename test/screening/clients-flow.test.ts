@@ -74,6 +74,24 @@ describe('My clients', () => {
     await app.close();
   });
 
+  it("labels a screening scored under an earlier questionnaire version, with that version's title", async () => {
+    const { app, chat } = await teamWithClients();
+    const records = app.services.records.view(app.services.store);
+    await records.addScreening({
+      ...screening('scr-2', 'client-erase-me', '2026-11-20T10:00:00.000Z', 'amy'),
+      teamId: team.id,
+      version: 2,
+      urgency: 'emergency',
+      reasons: ['emergency_symptom'],
+    });
+    await chat.text('amy', '/clients');
+    const page = allText(await chat.tap('amy', '👤 ERS-001'));
+    expect(page).toContain('2026-11-01 Blood pressure check (v1): ');
+    expect(page).toMatch(/2026-11-20 Blood pressure check: /);
+    expect(page).not.toContain('Blood pressure check (v2)');
+    await app.close();
+  });
+
   it('records a follow-up outcome, then shows the page again from ids alone', async () => {
     const { app, chat } = await teamWithClients();
     await chat.text('amy', '/clients');

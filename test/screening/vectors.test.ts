@@ -9,7 +9,9 @@ import { CompiledQuestionnaire } from '../../src/screening/questionnaire-engine.
  */
 const { content } = await loadContent(contentDir);
 
-describe.each(content.questionnaires.map((q) => [q.id, q] as const))('%s', (_id, source) => {
+// Current versions and the archived ones (content/questionnaires/archive): a stored screening keeps its meaning.
+const all = [...content.questionnaires, ...content.archivedQuestionnaires];
+describe.each(all.map((q) => [`${q.id} v${q.version}`, q] as const))('%s', (_id, source) => {
   const q = new CompiledQuestionnaire(source);
   it.each(source.tests.map((t) => [t.name, t] as const))('%s', (_name, test) => {
     const result = q.evaluate(test.answers);

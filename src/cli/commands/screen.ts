@@ -5,9 +5,27 @@ import { CliError, openApp } from '../open-app.js';
 
 type Line = Record<string, unknown>;
 
-/** Scores one set of answers the way the chat does; stores nothing (shared docs/interfaces.md, `screen`). */
-export function screenOnce(catalog: Catalog, questionnaire: unknown, answers: unknown): Line {
-  const q = typeof questionnaire === 'string' ? catalog.questionnaire(questionnaire) : undefined;
+/**
+ * Scores one set of answers the way the chat does; stores nothing (shared docs/interfaces.md, `screen`). The
+ * current version, or an earlier one kept in the archive: `hypertension-bp@1` (or `version` on a --stdin line),
+ * to re-read a screening stored under it.
+ */
+export function screenOnce(
+  catalog: Catalog,
+  questionnaire: unknown,
+  answers: unknown,
+  requested?: unknown,
+): Line {
+  const [qid, at] = typeof questionnaire === 'string' ? questionnaire.split('@') : [];
+  const wanted = at !== undefined ? Number(at) : requested;
+  const q =
+    qid === undefined
+      ? undefined
+      : wanted === undefined || wanted === null
+        ? catalog.questionnaire(qid)
+        : Number.isInteger(wanted)
+          ? catalog.questionnaire(qid, wanted as number)
+          : undefined;
   if (!q) return { error: 'unknown_questionnaire' };
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
     return { error: 'invalid_answers', issues: [{ question: '', message: 'answers must be a JSON object' }] };
@@ -37,7 +55,7 @@ export async function screenCommand(
         let out: Line;
         try {
           const input = JSON.parse(line) as Line;
-          out = screenOnce(catalog, input.questionnaire, input.answers);
+          out = screenOnce(catalog, input.questionnaire, input.answers, input.version);
         } catch {
           out = { error: 'invalid_answers', issues: [{ question: '', message: 'the line is not JSON' }] };
         }
@@ -56,7 +74,9 @@ export async function screenCommand(
     if (options.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else process.stdout.write(`${formatHuman(out)}\n`);
     if (out.error === 'unknown_questionnaire') {
-      process.stderr.write(`Unknown questionnaire. Known: ${catalog.questionnaireIds().join(', ')}\n`);
+      process.stderr.write(
+        `Unknown questionnaire or version. Known: ${catalog.questionnaireIds().join(', ')} (an earlier version: <id>@<n>)\n`,
+      );
       process.exitCode = 2;
     } else if (out.error) {
       process.exitCode = 1;
