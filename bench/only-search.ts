@@ -1,4 +1,4 @@
-/** `npm run bench:search`: the search benchmarks alone. */
+/** `npx tsx bench/only-search.ts`: the search benchmarks alone. */
 import { searchBench } from './search.js';
 import { formatQuality } from './search-quality.js';
 

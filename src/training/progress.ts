@@ -19,7 +19,7 @@ export interface ModuleProgress {
   lastScore: { correct: number; total: number } | null;
   startedAt: string;
   updatedAt: string;
-  /** When she first passed; weekly summaries count these. */
+  /** When she first passed; reports count these. */
   passedAt: string | null;
 }
 

@@ -57,7 +57,9 @@ export const askFlow = defineFlow<State, Step>({
 
   async start(ctx, args) {
     ctx.state = EMPTY;
-    const question = typeof args.question === 'string' ? args.question : '';
+    // From free text at the menu ({question}) or from `/ask <question>` ({args}).
+    const given = args.question ?? args.args;
+    const question = typeof given === 'string' ? given : '';
     if (question.trim()) return answer(ctx, question);
     return showQuestion(ctx);
   },

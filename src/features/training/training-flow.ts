@@ -48,7 +48,9 @@ export const trainingFlow = defineFlow<State, Step>({
 
   async start(ctx, args) {
     ctx.state = { module: null };
-    const wanted = typeof args.module === 'string' ? args.module : undefined;
+    // From a search answer ({module}) or from `/training <module id>` ({args}).
+    const given = args.module ?? args.args;
+    const wanted = typeof given === 'string' && given.trim() !== '' ? given.trim() : undefined;
     if (wanted && ctx.content.catalog.module(wanted, ctx.lang)) return openModule(ctx, wanted);
     return showList(ctx);
   },
