@@ -127,10 +127,7 @@ export class VectorIndex {
   async rank(query: Float32Array, limit: number, inGroups?: readonly number[]): Promise<Ranked[]> {
     const scorer = this.scorer;
     if (!scorer) return topK(this.scores(query), this.allowed(inGroups), limit);
-    if (!scorer.approximate) {
-      const { rows, scores } = await scorer.top(query, limit, inGroups);
-      return Array.from(rows, (index, i) => ({ index, score: scores[i] as number }));
-    }
+    if (!scorer.approximate) return topK(await scorer.scores(query), this.allowed(inGroups), limit);
     const { rows } = await scorer.top(query, Math.max(limit * RESCORE_FACTOR, RESCORE_MIN), inGroups);
     const exact = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) exact[i] = this.scoreRow(query, rows[i] as number);
