@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { coldStart } from './cold-start.js';
+import { dangerBench, formatDanger } from './danger.js';
 import { eventLoopBench } from './event-loop.js';
 import { journalAppend } from './journal-append.js';
 import { screeningLog } from './screening-log.js';
@@ -242,10 +243,23 @@ process.stdout.write(
   ),
 );
 
+process.stdout.write('\n\nDanger detection on the held-out split...\n');
+const dangerModel = await dangerEmbedder();
+const danger = await dangerBench({ split: 'test', embedder: dangerModel });
+await dangerModel.close();
+process.stdout.write(`${formatDanger({ ...danger, misses: [] })}\n`);
+
+/** The bundled model in a worker (as search uses it), for the semantic path of danger detection. */
+async function dangerEmbedder() {
+  const { createWorkerEmbedder } = await import('../src/search/model/worker-embedder.js');
+  const { tmpdir } = await import('node:os');
+  return createWorkerEmbedder({ cacheDir: join(tmpdir(), 'm2m-bench-cache'), batchWorkers: 1 });
+}
+
 const seconds = (performance.now() - started) / 1000;
 const path = join(import.meta.dirname, 'results.json');
 writeFileSync(
   path,
-  `${JSON.stringify({ environment, seconds, telegram, journal, screening, coldStart: { eventLoop: loop, freshInstall: { compiled: fresh, tsx: freshTsx } }, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
+  `${JSON.stringify({ environment, seconds, telegram, journal, screening, danger: { split: danger.split, sync: danger.sync, semantic: danger.semantic, costUs: danger.costUs }, coldStart: { eventLoop: loop, freshInstall: { compiled: fresh, tsx: freshTsx } }, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
 );
 process.stdout.write(`\n\nDone in ${seconds.toFixed(1)} s; figures in ${path}\n`);

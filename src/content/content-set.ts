@@ -1,6 +1,6 @@
 import type { Questionnaire, QuestionnaireText } from '../screening/schema.js';
 import type { Country } from '../teams/countries.js';
-import type { Article, Glossary, Module, UrgentPhrases } from './schemas.js';
+import type { Article, DangerSigns, Glossary, Module, UrgentPhrases } from './schemas.js';
 import type { ParsedYaml } from './yaml-file.js';
 
 /** Everything in the content folder, parsed: what the checks read and what a content version holds. */
@@ -10,6 +10,8 @@ export interface ContentSet {
   glossaries: Glossary[];
   countries: Country[];
   urgentPhrases: UrgentPhrases[];
+  /** Danger signs in mentors' words (safety/danger-signs.yaml): what danger detection reads. */
+  dangerSigns: DangerSigns[];
   questionnaires: Questionnaire[];
   questionnaireTexts: QuestionnaireText[];
   /**

@@ -249,11 +249,16 @@ export function signUrgency(
   return outcome;
 }
 
-/** Sign ids that danger detection knows (content/safety), per questionnaire ('*' for any questionnaire). */
+/**
+ * Sign ids that danger detection knows (content/safety/danger-signs.yaml: each sign's id and `also`), as
+ * `<questionnaire>/<option>`.
+ */
 function detectedSigns(content: ContentSet): Set<string> {
   const known = new Set<string>();
-  for (const file of content.urgentPhrases) {
-    for (const entry of file.signs) known.add(`${entry.questionnaire ?? '*'}/${entry.sign}`);
+  for (const file of content.dangerSigns) {
+    for (const entry of file.signs) {
+      for (const id of [entry.id, ...entry.also]) known.add(id.replace(':', '/'));
+    }
   }
   return known;
 }
@@ -361,15 +366,17 @@ function checkSigns(content: ContentSet, at: At): void {
     }
   }
 
-  // Every emergency sign of a questionnaire is caught by danger detection.
+  // Every emergency sign of a questionnaire is caught by danger detection, and every sign it describes exists.
   const detected = detectedSigns(content);
-  const safetyFile = content.urgentPhrases[0];
-  for (const file of content.urgentPhrases) {
-    const all = new Set(Object.values(file.phrases).flat());
+  for (const file of content.dangerSigns) {
     file.signs.forEach((entry, i) => {
-      entry.phrases.forEach((phrase, j) => {
-        if (!all.has(phrase))
-          at(file, ['signs', i, 'phrases', j], `"${phrase}" is not one of the phrases above`);
+      [entry.id, ...entry.also].forEach((id, j) => {
+        const [qid, option] = id.includes(':') ? id.split(':') : [entry.screen, undefined];
+        const cq = qid ? compiled.get(qid) : undefined;
+        const path = j === 0 ? ['signs', i, 'id'] : ['signs', i, 'also', j - 1];
+        if (!cq) at(file, path, `names the questionnaire "${qid ?? ''}", which does not exist`);
+        else if (option && locateSign(cq.source, option).length === 0 && !cq.question(option))
+          at(file, path, `"${option}" is not an option (nor a question) of the questionnaire ${cq.id}`);
       });
     });
   }
@@ -386,11 +393,11 @@ function checkSigns(content: ContentSet, at: At): void {
         if (!sign) continue;
         const { results } = signUrgency(cq, sign);
         if (!results.some((r) => r.urgency === 'emergency')) continue;
-        if (detected.has(`*/${candidate.id}`) || detected.has(`${cq.id}/${candidate.id}`)) continue;
+        if (detected.has(`${cq.id}/${candidate.id}`)) continue;
         at(
           cq.source,
           candidate.path,
-          `"${candidate.id}" is an emergency sign but danger detection does not know it: add it to the signs of ${safetyFile ? 'content/safety/urgent-phrases.yaml' : 'the safety content'} with the phrases that catch it`,
+          `"${candidate.id}" is an emergency sign but danger detection does not know it: add ${cq.id}:${candidate.id} to the signs of content/safety/danger-signs.yaml (id or also), described in every language`,
         );
       }
     });

@@ -14,6 +14,8 @@ import { crossCheck } from './cross-check.js';
 import {
   type Article,
   articleSchema,
+  type DangerSigns,
+  dangerSignsSchema,
   type Glossary,
   glossarySchema,
   type Module,
@@ -37,7 +39,7 @@ const FOLDERS = {
   modules: { schema: moduleSchema, name: /^modules\/([a-z0-9-]+)\.([a-z]{2})\.ya?ml$/ },
   glossary: { schema: glossarySchema, name: /^glossary\/([a-z-]+)\.ya?ml$/ },
   countries: { schema: countrySchema, name: /^countries\/([a-z]{2})\.ya?ml$/ },
-  safety: { schema: urgentPhrasesSchema, name: /^safety\/urgent-phrases\.ya?ml$/ },
+  safety: { schema: urgentPhrasesSchema, name: /^safety\/(urgent-phrases|danger-signs)\.ya?ml$/ },
   // <id>.yaml holds the logic and the English; <id>.<lang>.yaml a translation's text only; earlier versions stay
   // loadable as archive/<id>.v<n>.yaml and archive/<id>.v<n>.<lang>.yaml.
   questionnaires: {
@@ -67,6 +69,7 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     glossaries: [],
     countries: [],
     urgentPhrases: [],
+    dangerSigns: [],
     questionnaires: [],
     questionnaireTexts: [],
     archivedQuestionnaires: [],
@@ -94,7 +97,8 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     if (!yaml) continue;
     const isText = folder === 'questionnaires' && /\.[a-z]{2}\.ya?ml$/.test(rel);
     const isArchived = rel.startsWith('questionnaires/archive/');
-    const schema = isText ? questionnaireTextSchema : kind.schema;
+    const isDanger = rel.startsWith('safety/danger-signs.');
+    const schema = isText ? questionnaireTextSchema : isDanger ? dangerSignsSchema : kind.schema;
     const parsed = (schema as z.ZodType).safeParse(yaml.data);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -119,6 +123,7 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     else if (isText) content.questionnaireTexts.push(item as QuestionnaireText);
     else if (isArchived) content.archivedQuestionnaires.push(item as Questionnaire);
     else if (folder === 'questionnaires') content.questionnaires.push(item as Questionnaire);
+    else if (isDanger) content.dangerSigns.push(item as DangerSigns);
     else content.urgentPhrases.push(item as UrgentPhrases);
   }
   errors.push(...crossCheck(content, origins));

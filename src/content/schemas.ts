@@ -196,3 +196,43 @@ export const urgentPhrasesSchema = z.strictObject({
 });
 
 export type UrgentPhrases = z.infer<typeof urgentPhrasesSchema>;
+
+/**
+ * Danger signs described in the words mentors use (issue 10, item 2; content/safety/danger-signs.yaml). `words`
+ * gives each concept its words in the five languages ("bleed*" also matches "bleeding"; "a+b" names two concepts,
+ * "!x" a negative one such as "hanyonyi"); the markers `not`, `nor`, `past`, `resolved`, `again`, `learn` and
+ * `person` shape how a question is read. Each sign (`<questionnaire>:<option>`, or a rule's id) says which
+ * questionnaire screens for it, which advice the urgent message gives, and describes it in every language: a
+ * description is a few words (and `$concept` for a reading such as `$newborn`) that must all be in the question.
+ */
+const dangerConcept = z
+  .string()
+  .regex(/^!?[a-z_]+(\+!?[a-z_]+)*$/, 'a concept name (snake_case), "a+b" or "!a"');
+const dangerSignId = z
+  .string()
+  .regex(
+    /^([a-z0-9]+(-[a-z0-9]+)*:)?[a-z0-9][a-z0-9_]*$/,
+    'must be <questionnaire>:<option id> or a rule id',
+  );
+export const dangerSignsSchema = z.strictObject({
+  schemaVersion: z.literal(CONTENT_SCHEMA_VERSION),
+  kind: z.literal('danger-signs'),
+  sources: z.array(sourceSchema).min(1),
+  review: reviewSchema,
+  words: z.record(dangerConcept, z.partialRecord(z.enum(LANGUAGES), z.array(text(60)).min(1))),
+  signs: z
+    .array(
+      z.strictObject({
+        id: dangerSignId,
+        /** The same sign in other questionnaires (convulsions in the newborn, child and malaria questionnaires). */
+        also: z.array(dangerSignId).default([]),
+        /** The questionnaire to offer (default: the one the id names). */
+        screen: id.optional(),
+        /** The advice group of the urgent message (locale key search.danger.<advice>). */
+        advice: z.string().regex(/^[a-z_]+$/),
+        describe: z.record(z.enum(LANGUAGES), z.array(text(120)).min(1)),
+      }),
+    )
+    .min(1),
+});
+export type DangerSigns = z.infer<typeof dangerSignsSchema>;

@@ -2,6 +2,7 @@ import type { Lang } from '../accounts/types.js';
 import type { ClientRecordsPort, RecordsReader } from '../clients/records.js';
 import type { ContentSet } from '../content/content-set.js';
 import type { ContentVersion } from '../content/live-content.js';
+import type { DangerMatch } from '../search/danger/detector.js';
 import type { Passage } from '../search/passages.js';
 import type { SearchOptions, SearchResult } from '../search/search-engine.js';
 import type { SearchStatus } from '../search/search-service.js';
@@ -25,6 +26,8 @@ export interface SearchPort {
   search(question: string, lang: Lang, options?: SearchOptions): Promise<SearchResult>;
   /** Whether a question describes danger; never waits for the model. */
   isUrgent(question: string): boolean;
+  /** The danger sign a question describes (what to do, which questionnaire), by its words; never waits. */
+  danger(question: string): DangerMatch | null;
   passage(id: string, lang: Lang): Passage | undefined;
   status(): SearchStatus;
   /** Loads the model and embeds the passages in the background (start-up). */

@@ -1,11 +1,11 @@
 import { LANGUAGES, type Lang } from '../accounts/types.js';
 import type { Catalog } from '../content/catalog.js';
 import type { Logger } from '../logging/logger.js';
+import { type DangerDetector, type DangerMatch, dangerDetectorOf, embedDangerSigns } from './danger/index.js';
 import { type Embedder, isVectorRanker } from './embedder.js';
 import { GlossaryExpander } from './glossary-expansion.js';
 import { KeywordIndex, type Ranked } from './keyword-index.js';
 import { type Passage, passagesOf, passageText } from './passages.js';
-import { UrgentDetector } from './urgent.js';
 import { VectorCache } from './vector-cache.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -44,6 +44,8 @@ export interface SearchHit {
 export interface SearchResult {
   query: string;
   urgent: boolean;
+  /** The danger sign recognised (words, or meaning once the model is there), when `urgent`. */
+  danger?: DangerMatch | null;
   confident: boolean;
   hits: SearchHit[];
   /** The best cosine and keyword scores seen, for calibration. */
@@ -83,7 +85,7 @@ export class SearchEngine {
     readonly passages: Passage[],
     private readonly keyword: KeywordIndex,
     private readonly expander: GlossaryExpander,
-    private readonly urgent: UrgentDetector,
+    private readonly urgent: DangerDetector,
     private readonly confidence: Confidence,
   ) {
     const idNumbers = new Map<string, number>();
@@ -133,12 +135,12 @@ export class SearchEngine {
     keyword: KeywordIndex,
   ): SearchEngine {
     const { catalog } = options;
-    const phrases = Object.assign({}, ...catalog.content.urgentPhrases.map((u) => u.phrases));
+    const expander = new GlossaryExpander(catalog.glossary);
     return new SearchEngine(
       passages,
       keyword,
-      new GlossaryExpander(catalog.glossary),
-      new UrgentDetector(phrases),
+      expander,
+      dangerDetectorOf(catalog, expander),
       options.confidence ?? DEFAULT_CONFIDENCE,
     );
   }
@@ -254,7 +256,12 @@ export class SearchEngine {
   }
 
   isUrgent(question: string): boolean {
-    return this.urgent.isUrgent(question);
+    return this.urgent.detect(question) !== null;
+  }
+
+  /** The danger sign a question describes, by its words (synchronous; never waits for the model). */
+  danger(question: string): DangerMatch | null {
+    return this.urgent.detect(question);
   }
 
   async search(question: string, lang: Lang, options: SearchOptions = {}): Promise<SearchResult> {
@@ -277,22 +284,25 @@ export class SearchEngine {
     // The forward pass runs elsewhere (a worker thread, or onnxruntime after a turn of the event loop): start it
     // first, and do everything else here meanwhile (danger phrases, BM25), so only fusion follows the pass.
     let semantic: Promise<Ranked[]> | null = null;
+    let queryVector: Float32Array | undefined;
     if (mode !== 'keyword' && query !== '' && vectors && embedder) {
       const codes = langs.map((l) => LANGUAGES.indexOf(l));
       if (this.rankerKey && isVectorRanker(embedder)) {
-        semantic = embedder
-          .embedAndRank(semanticText, this.rankerKey, codes, CANDIDATES)
-          .then((r) => r.ranked);
+        semantic = embedder.embedAndRank(semanticText, this.rankerKey, codes, CANDIDATES).then((r) => {
+          queryVector = r.vector;
+          return r.ranked;
+        });
       } else {
-        semantic = embedder
-          .embed([semanticText])
-          .then(([vector]) => (vector ? vectors.rank(vector, CANDIDATES, codes) : []));
+        semantic = embedder.embed([semanticText]).then(([vector]) => {
+          queryVector = vector;
+          return vector ? vectors.rank(vector, CANDIDATES, codes) : [];
+        });
         // One turn of the event loop lets the embedder tokenise and hand the pass to onnxruntime before BM25 runs.
         if (mode === 'hybrid') await new Promise((resolve) => setImmediate(resolve));
       }
     }
     expansion ??= this.expander.expansion(query, lang);
-    const urgent = this.urgent.isUrgent(query);
+    let danger = this.urgent.detect(query);
     const rankings: Ranked[][] = [];
     let cosine = 0;
     let keyword = 0;
@@ -305,6 +315,11 @@ export class SearchEngine {
       const ranked = await semantic;
       cosine = ranked[0]?.score ?? 0;
       rankings.push(ranked);
+      // The question's vector is at hand: the semantic path of danger detection may add a sign the words missed
+      // (its descriptions are embedded once, in the background, on the first semantic search).
+      if (!this.urgent.semanticReady && embedder)
+        void embedDangerSigns(this.urgent, embedder).catch(() => undefined);
+      danger ??= this.urgent.withVector(query, queryVector);
     }
     const hits = this.fuse(rankings, lang, mode, k);
     const minCosine = lang === 'en' ? this.confidence.minCosineEnglish : this.confidence.minCosineOther;
@@ -312,7 +327,7 @@ export class SearchEngine {
       hits.length > 0 &&
       ((mode !== 'keyword' && cosine >= minCosine) ||
         (mode !== 'semantic' && keyword >= this.confidence.minKeyword));
-    return { query, urgent, confident, hits, signals: { cosine, keyword } };
+    return { query, urgent: danger !== null, danger, confident, hits, signals: { cosine, keyword } };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Lang } from '../accounts/types.js';
 import type { Catalog } from '../content/catalog.js';
 import type { Logger } from '../logging/logger.js';
+import type { DangerMatch } from './danger/detector.js';
 import type { Embedder } from './embedder.js';
 import type { Passage } from './passages.js';
 import { type Confidence, SearchEngine, type SearchOptions, type SearchResult } from './search-engine.js';
@@ -106,6 +107,10 @@ export class SearchService {
 
   isUrgent(question: string): boolean {
     return this.indexed().engine.isUrgent(question);
+  }
+
+  danger(question: string): DangerMatch | null {
+    return this.indexed().engine.danger(question);
   }
 
   async search(question: string, lang: Lang, options: SearchOptions = {}): Promise<SearchResult> {

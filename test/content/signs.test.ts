@@ -56,15 +56,15 @@ tests:
 `;
 
 const SAFETY = `schemaVersion: 1
-kind: urgent-phrases
+kind: danger-signs
 ${SOURCES}
 ${REVIEW}
-phrases:
-  en: [yellow first day, coughing blood, severe headache pregnant]
+words:
+  yellow: { en: [yellow] }
 signs:
-  - { sign: yellow_first_day, phrases: [yellow first day] }
-  - { sign: coughing_blood, phrases: [coughing blood] }
-  - { sign: headache, questionnaire: demo-signs, phrases: [severe headache pregnant] }
+  - { id: "demo-signs:yellow_first_day", advice: jaundice, describe: { en: [yellow first day], pt: [yellow first day], sw: [yellow first day], st: [yellow first day], ny: [yellow first day] } }
+  - { id: "demo-signs:coughing_blood", advice: coughing_blood, describe: { en: [coughing blood], pt: [coughing blood], sw: [coughing blood], st: [coughing blood], ny: [coughing blood] } }
+  - { id: "demo-signs:headache", advice: preeclampsia, describe: { en: [severe headache pregnant], pt: [severe headache pregnant], sw: [severe headache pregnant], st: [severe headache pregnant], ny: [severe headache pregnant] } }
 `;
 
 const article = (lang: string, signs: string) => `id: demo-article
@@ -123,7 +123,7 @@ function folder(files: Record<string, string>): string {
   const dir = tempDataDir();
   const all: Record<string, string> = {
     'questionnaires/demo-signs.yaml': QUESTIONNAIRE,
-    'safety/urgent-phrases.yaml': SAFETY,
+    'safety/danger-signs.yaml': SAFETY,
     'library/newborn-child-health/demo-article.en.yaml': article('en', GOOD_ARTICLE_SIGNS),
     'modules/demo-module.en.yaml': MODULE(GOOD_MODULE_SIGNS),
     ...files,
@@ -232,10 +232,7 @@ describe('content validate: one story everywhere', () => {
 
   it('fails when danger detection does not know an emergency sign, at the questionnaire option', async () => {
     const errors = await errorsOf({
-      'safety/urgent-phrases.yaml': SAFETY.replace(
-        '  - { sign: yellow_first_day, phrases: [yellow first day] }\n',
-        '',
-      ),
+      'safety/danger-signs.yaml': SAFETY.replace(/ {2}- \{ id: "demo-signs:yellow_first_day".*\n/, ''),
     });
     expect(errors).toEqual([
       expect.stringMatching(
@@ -246,23 +243,23 @@ describe('content validate: one story everywhere', () => {
 
   it('a sign that is an emergency only in some situations (pregnant) still needs danger detection', async () => {
     const errors = await errorsOf({
-      'safety/urgent-phrases.yaml': SAFETY.replace(
-        '  - { sign: headache, questionnaire: demo-signs, phrases: [severe headache pregnant] }\n',
-        '  - { sign: headache, questionnaire: another-one, phrases: [severe headache pregnant] }\n',
-      ),
+      'safety/danger-signs.yaml': SAFETY.replace('id: "demo-signs:headache"', 'id: "headache"'),
     });
-    expect(errors).toEqual([expect.stringMatching(/options\[2\]: "headache" is an emergency sign/)]);
+    expect(errors).toContainEqual(expect.stringMatching(/options\[2\]: "headache" is an emergency sign/));
   });
 
-  it('fails a safety sign whose phrase is not in the phrase lists', async () => {
+  it('fails a danger sign that names no option of its questionnaire', async () => {
     const errors = await errorsOf({
-      'safety/urgent-phrases.yaml': SAFETY.replace('phrases: [coughing blood]', 'phrases: [coughs up blood]'),
-    });
-    expect(errors).toEqual([
-      expect.stringMatching(
-        /urgent-phrases\.yaml: line \d+: signs\[1\]\.phrases\[0\]: "coughs up blood" is not one of the phrases above/,
+      'safety/danger-signs.yaml': SAFETY.replace(
+        'id: "demo-signs:coughing_blood"',
+        'id: "demo-signs:coughs_blood"',
       ),
-    ]);
+    });
+    expect(errors).toContainEqual(
+      expect.stringMatching(
+        /danger-signs\.yaml: line \d+: signs\[1\]\.id: "coughs_blood" is not an option \(nor a question\) of the questionnaire demo-signs/,
+      ),
+    );
   });
 
   it('a translation inherits the English notes; notes that differ from the English fail', async () => {

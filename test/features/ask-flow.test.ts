@@ -31,7 +31,7 @@ describe('the ask flow', () => {
       throw new Error('index broken');
     };
     const replies = await say('my client is bleeding heavily after giving birth, what do I do');
-    expect(allText([replies[0] ?? { type: 'text', text: '' }])).toContain('This sounds like an emergency');
+    expect(allText([replies[0] ?? { type: 'text', text: '' }])).toContain('Heavy bleeding is an emergency');
     expect(allText(replies)).toContain('I could not search the health content just now');
     await app.close();
   });

@@ -21,6 +21,8 @@ function toJson(result: SearchResult) {
   return {
     query: result.query,
     urgent: result.urgent,
+    /** The danger sign recognised, and by which path (words or meaning). */
+    danger: result.danger ? { sign: result.danger.sign, via: result.danger.via } : null,
     confident: result.confident,
     hits: result.hits.map((h) => ({
       id: h.passage.id,

@@ -24,6 +24,8 @@ const screenState = z.object({
   questionnaire: z.string().nullable(),
   question: z.string().nullable(),
   answers: z.record(z.string(), answerValue),
+  /** A questionnaire chosen before the client (search offered it for a danger sign): asked once she is picked. */
+  preset: z.string().max(100).nullable().optional(),
 });
 type ScreenState = z.infer<typeof screenState>;
 type Step = 'pick' | 'choose' | 'q' | 'done';
@@ -141,7 +143,8 @@ export const screenFlow = defineFlow<ScreenState, Step>({
   roles: ['mentor'],
   state: screenState,
   async start(ctx, args) {
-    ctx.state = fresh();
+    const preset = typeof args.questionnaire === 'string' ? args.questionnaire : null;
+    ctx.state = { ...fresh(), preset: preset && ctx.content.catalog.questionnaire(preset) ? preset : null };
     const clientId = typeof args.client === 'string' ? args.client : null;
     const client = clientId ? await ownClient(ctx, clientId) : undefined;
     if (client) return choose(ctx, client);
@@ -170,14 +173,17 @@ async function clientByCode(ctx: Ctx, text: string): Promise<Client | undefined>
 
 /** Registers a new client in the sub-flow; the screening resumes at `pick` with its result. */
 async function register(ctx: Ctx): Promise<void> {
-  ctx.state = fresh();
+  ctx.state = { ...fresh(), preset: ctx.state.preset ?? null };
   ctx.goto('pick');
   return ctx.call(REGISTER_CLIENT, {}, 'pick');
 }
 
 async function choose(ctx: Ctx, client: Client | null): Promise<void> {
+  const preset = ctx.state.preset;
   ctx.state = fresh(client?.id ?? null);
   ctx.goto('choose');
+  // Chosen already (search offered it for a danger sign): straight to its first question.
+  if (preset) return steps.choose.onInput(ctx, { kind: 'choice', id: `q:${preset}` });
   return steps.choose.show?.(ctx);
 }
 

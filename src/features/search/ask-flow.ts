@@ -4,9 +4,12 @@ import { defineFlow, type StepContext } from '../../core/define-flow.js';
 import type { FlowInput } from '../../core/flow.js';
 import type { Choice } from '../../core/messages.js';
 import { safeError } from '../../core/safe-error.js';
+import type { DangerMatch } from '../../search/danger/detector.js';
 import type { Passage } from '../../search/passages.js';
 import type { SearchResult } from '../../search/search-engine.js';
 import { scrubQuestion } from '../../search/text.js';
+import { QuestionnaireTexts } from '../screening/localize.js';
+import { emergencyNumbers } from '../screening/outcome.js';
 import { formatPassage } from './answer-format.js';
 import { type FeedbackRecord, type GapRecord, MAX_GAP_CHARS } from './records.js';
 
@@ -29,6 +32,8 @@ const stateSchema = z.object({
   /** "More answers" was shown: the step now asks only whether it helped. */
   expanded: z.boolean(),
   gap: z.string().max(MAX_GAP_CHARS).nullable(),
+  /** The questionnaire offered for the danger sign recognised (a mentor may start it with a tap). */
+  screen: z.string().max(100).nullable().optional(),
 });
 type State = z.infer<typeof stateSchema>;
 type Step = 'question' | 'answer' | 'share';
@@ -43,6 +48,7 @@ const UP = 'up';
 const DOWN = 'down';
 const SHARE = 'share';
 const NO_SHARE = 'no';
+const SCREEN = 'screen';
 
 /**
  * A health question answered from the reviewed content: the urgent-referral message first when the question
@@ -87,6 +93,8 @@ export const askFlow = defineFlow<State, Step>({
             return feedback(ctx, true);
           case DOWN:
             return feedback(ctx, false);
+          case SCREEN:
+            return startScreening(ctx, showAnswer);
           default:
             return showAnswer(ctx);
         }
@@ -101,6 +109,8 @@ export const askFlow = defineFlow<State, Step>({
             return share(ctx);
           case NO_SHARE:
             return another(ctx, ctx.t('search.askAnother'));
+          case SCREEN:
+            return startScreening(ctx, showShare);
           default:
             return showShare(ctx);
         }
@@ -127,8 +137,9 @@ function another(ctx: Ctx, text: string): void {
 async function answer(ctx: Ctx, question: string): Promise<void> {
   const search = ctx.services.search;
   // Danger first: the emergency line goes out before anything else, even if the search itself fails.
-  const urgent = search.isUrgent(question);
-  if (urgent) ctx.say(ctx.t('search.urgent'));
+  const sign = search.danger(question);
+  const urgent = sign !== null;
+  if (urgent) await sayUrgent(ctx, sign);
   let result: SearchResult;
   try {
     result = await search.search(question, ctx.lang, { k: 3 });
@@ -139,10 +150,12 @@ async function answer(ctx: Ctx, question: string): Promise<void> {
     );
     return another(ctx, ctx.t('search.unavailable'));
   }
-  if (result.urgent && !urgent) ctx.say(ctx.t('search.urgent'));
+  // The semantic path (once the model is there) may recognise a sign the words missed.
+  if (result.urgent && !urgent) await sayUrgent(ctx, result.danger ?? null);
+  const screen = screenOffered(ctx, sign ?? result.danger ?? null);
   const [best, ...others] = result.hits;
   if (!result.confident || !best) {
-    ctx.state = { ...EMPTY, gap: scrubQuestion(question).slice(0, MAX_GAP_CHARS) };
+    ctx.state = { ...EMPTY, gap: scrubQuestion(question).slice(0, MAX_GAP_CHARS), screen };
     return showShare(ctx);
   }
   ctx.state = {
@@ -150,8 +163,44 @@ async function answer(ctx: Ctx, question: string): Promise<void> {
     best: hitOf(best.passage),
     more: others.slice(0, 5).map((h) => hitOf(h.passage)),
     module: best.passage.module,
+    screen,
   };
   return showAnswer(ctx);
+}
+
+/**
+ * The urgent message: what to do for the sign recognised (or the general line), then her country's emergency
+ * numbers, or plainly that none is known and to go to the nearest facility and call her supervisor.
+ */
+async function sayUrgent(ctx: Ctx, sign: DangerMatch | null): Promise<void> {
+  const key = sign ? `search.danger.${sign.advice}` : '';
+  const specific = sign && ctx.services.i18n.all(key).length > 0 ? ctx.t(key) : null;
+  const lines = [specific ? `${specific}\n${ctx.t('search.danger.then')}` : ctx.t('search.urgent')];
+  try {
+    lines.push(await emergencyNumbers(ctx));
+  } catch (error) {
+    ctx.services.logger.warn({ err: safeError(error) }, 'emergency numbers unavailable');
+  }
+  ctx.say(lines.join('\n\n'));
+}
+
+/** The questionnaire to offer for a sign: to a mentor (who screens), when the questionnaire exists. */
+function screenOffered(ctx: Ctx, sign: DangerMatch | null): string | null {
+  if (!sign || ctx.user?.role !== 'mentor') return null;
+  return ctx.content.catalog.questionnaire(sign.questionnaire) ? sign.questionnaire : null;
+}
+
+async function startScreening(ctx: Ctx, otherwise: (ctx: Ctx) => void): Promise<void> {
+  if (ctx.state.screen) return ctx.startFlow('screen', { questionnaire: ctx.state.screen });
+  return otherwise(ctx);
+}
+
+function screenChoice(ctx: Ctx): Choice[] {
+  const id = ctx.state.screen;
+  const q = id ? ctx.content.catalog.questionnaire(id) : undefined;
+  if (!q) return [];
+  const title = new QuestionnaireTexts(q.source, ctx.content.catalog, ctx.lang).title();
+  return [{ id: SCREEN, label: ctx.t('search.screenOffer', { title }) }];
 }
 
 const hitOf = (passage: Passage): Hit => ({ id: passage.id, lang: passage.lang });
@@ -176,7 +225,7 @@ function showAnswer(ctx: Ctx): void {
 }
 
 function answerChoices(ctx: Ctx, more: boolean): Choice[] {
-  const choices: Choice[] = [];
+  const choices: Choice[] = [...screenChoice(ctx)];
   if (more) choices.push({ id: MORE, label: ctx.t('search.more') });
   const moduleId = ctx.state.module;
   const module = moduleId ? ctx.content.catalog.module(moduleId, ctx.lang) : undefined;
@@ -218,6 +267,7 @@ function showShare(ctx: Ctx): void {
   ctx.ask(
     ctx.t('search.notFound'),
     [
+      ...screenChoice(ctx),
       { id: SHARE, label: ctx.t('search.share') },
       { id: NO_SHARE, label: ctx.t('search.noShare') },
     ],

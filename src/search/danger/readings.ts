@@ -1,0 +1,105 @@
+import { type Clause, numberOf } from './tokens.js';
+
+/**
+ * Readings written with digits, turned into the concepts the danger signs are described with: the age of a baby or
+ * child (`newborn` under 2 months, `child` 2-59 months), and the readings the questionnaires' rules read (screening
+ * contract version 2): temperature, breaths per minute for the age, blood pressure, MUAC, blood glucose.
+ * `context` tells what the rest of the question said (pregnant, postpartum, diabetes...).
+ */
+export interface Readings {
+  /** Age in days when a baby or child's age is given ("2 weeks old", "mtoto wa miezi 8"). */
+  ageDays: number | null;
+  /** Concepts the readings add: newborn, child, fever_reading, low_temp_reading, fast_breathing_reading... */
+  concepts: Set<string>;
+}
+
+const UNIT_DAYS: [RegExp, number][] = [
+  [/^(day|days|dia|dias|siku|matsatsi|letsatsi|masiku|tsiku|d)$/, 1],
+  [/^(week|weeks|wk|wks|semana|semanas|wiki|beke|dibeke|sabata|masabata|w)$/, 7],
+  [/^(month|months|mo|mes|meses|mwezi|miezi|kgwedi|dikgwedi|mwezi|miyezi|m)$/, 30.4],
+  [/^(year|years|yr|yrs|y|ano|anos|mwaka|miaka|selemo|dilemo|chaka|zaka)$/, 365],
+];
+const unitDays = (w: string | undefined): number | null => {
+  if (!w) return null;
+  for (const [re, days] of UNIT_DAYS) if (re.test(w)) return days;
+  return null;
+};
+
+/** Words after which a number of weeks is a pregnancy's length, not an age ("at 35 weeks", "pregnant 24 weeks"). */
+const BREATH_WORDS =
+  /^(breath\w*|resp\w*|pum\w*|kupuma|apuma|akupuma|hema|ho|per|por|kwa|ka|pa|minute|minuto|min|dakika|motsotso|mphindi)$/;
+const TEMP_WORDS = /^(fever|temp\w*|febre|homa|joto|feberu|mocheso|malungo|kutentha|degrees|graus|c)$/;
+const BP_WORDS = /^(bp|pressure|pressao|tensao|ta|presha|shinikizo|khatello|kuthamanga|bp\w*)$/;
+const GLUCOSE_WORDS = /^(sugar|glucose|glicemia|glicose|acucar|sukari|tswekere|shuga|glucometer|rbs|fbs)$/;
+const MUAC_WORDS = /^(muac|pb|tape)$/;
+
+export function readingsOf(clauses: Clause[]): Readings {
+  const concepts = new Set<string>();
+  let ageDays: number | null = null;
+  const all = clauses.flatMap((c) => c.words);
+  const near = (i: number, re: RegExp, span = 4) =>
+    all.slice(Math.max(0, i - span), i + span + 1).some((w) => re.test(w));
+
+  all.forEach((w, i) => {
+    // Blood pressure: 150/100.
+    const bp = /^(\d{2,3})\/(\d{2,3})$/.exec(w);
+    if (bp) {
+      const [sys, dia] = [Number(bp[1]), Number(bp[2])];
+      if (sys >= 160 || dia >= 110) concepts.add('bp_severe_pregnancy');
+      if (sys >= 180 || dia >= 110) concepts.add('bp_very_high');
+      if (sys >= 140 || dia >= 90) concepts.add('bp_high');
+      return;
+    }
+    const n = numberOf(w);
+    if (n === null) return;
+    const unit = unitDays(all[i + 1]);
+    if (unit !== null) {
+      const after = all[i + 2] ?? '';
+      // "5 days ago", "siku 2 zilizopita": when something happened, not an age.
+      if (
+        /^(ago|atras|zilizopita|iliyopita|passada|passado|fetileng|yapitayo|zapitazo|zapita|yapita)$/.test(
+          after,
+        )
+      )
+        return;
+      // 12 to 42 weeks is how far a pregnancy has gone ("at 35 weeks", "she is 34 wks"), unless "old" follows.
+      if (unit === 7 && n >= 12 && n <= 42 && after !== 'old') {
+        concepts.add('pregnant');
+        return;
+      }
+      if (ageDays === null) ageDays = n * unit;
+      return;
+    }
+    // "mtoto wa miezi 8", "wa wiki 1": the unit before the number (Swahili, Sesotho, Chichewa order).
+    const unitBefore = unitDays(all[i - 1]);
+    if (unitBefore !== null && ageDays === null && /^(wa|la|ya|cha|a|tse|sa)$/.test(all[i - 2] ?? '')) {
+      ageDays = n * unitBefore;
+      return;
+    }
+    if (n >= 35 && n <= 43 && (near(i, TEMP_WORDS) || /[.,]/.test(w))) {
+      if (n >= 37.5) concepts.add('fever_reading');
+      if (n < 35.5) concepts.add('low_temp_reading');
+      return;
+    }
+    if (n >= 30 && n < 35.5 && near(i, TEMP_WORDS, 2) && /[.,]/.test(w)) concepts.add('low_temp_reading');
+    if (n >= 20 && n <= 120 && Number.isInteger(n) && near(i, BREATH_WORDS, 3)) concepts.add(`breaths:${n}`);
+    if (n >= 60 && n <= 200 && near(i, MUAC_WORDS, 3) && n < 115) concepts.add('muac_severe');
+    if (n > 0 && n < 30 && near(i, GLUCOSE_WORDS, 3) && n < 3.0) concepts.add('glucose_low');
+  });
+
+  if (ageDays !== null) {
+    if (ageDays < 60) {
+      concepts.add('newborn');
+      concepts.add('baby');
+    } else if (ageDays < 60 * 30.4) concepts.add('child');
+  }
+  // Fast breathing for the age (WHO IMCI): 60 or more under 2 months, 50 at 2-11 months, 40 at 1-5 years.
+  for (const c of [...concepts]) {
+    if (!c.startsWith('breaths:')) continue;
+    concepts.delete(c);
+    const rate = Number(c.slice(8));
+    const limit = ageDays === null ? 60 : ageDays < 60 ? 60 : ageDays < 365 ? 50 : ageDays < 1826 ? 40 : 30;
+    if (rate >= limit) concepts.add('fast_breathing_reading');
+  }
+  return { ageDays, concepts };
+}
