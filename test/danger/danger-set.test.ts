@@ -10,20 +10,27 @@ import {
   normaliseQuestion,
 } from './danger-set.js';
 
-const splits: Record<DangerSplit, DangerSet> = { dev: loadDangerSet('dev'), test: loadDangerSet('test') };
+const splits: Record<DangerSplit, DangerSet> = {
+  dev: loadDangerSet('dev'),
+  dev2: loadDangerSet('dev2'),
+  test: loadDangerSet('test'),
+};
+const SPLITS = Object.keys(splits) as DangerSplit[];
 
 /** Minimum number of questions per language (issue 10: at least 200 overall; the brief for the set: these). */
 const MIN_PER_LANG: Record<DangerSplit, Record<DangerLang, number>> = {
   test: { en: 50, pt: 50, sw: 50, st: 15, ny: 15 },
   dev: { en: 30, pt: 30, sw: 30, st: 10, ny: 10 },
+  // The second development split leans on English, where the detector missed most on the held-out split.
+  dev2: { en: 80, pt: 50, sw: 50, st: 20, ny: 20 },
 };
-const MIN_TOTAL: Record<DangerSplit, number> = { test: 220, dev: 130 };
+const MIN_TOTAL: Record<DangerSplit, number> = { test: 220, dev: 130, dev2: 220 };
 /** About 40 % ordinary questions in each language and split. */
 const ORDINARY_SHARE = { min: 0.3, max: 0.5 };
 
 const byLang = (items: DangerItem[], lang: DangerLang) => items.filter((i) => i.lang === lang);
 
-describe.each(['dev', 'test'] as const)('danger set, %s split', (split) => {
+describe.each(['dev', 'dev2', 'test'] as const)('danger set, %s split', (split) => {
   const { signs, items } = splits[split];
   const known = new Set([...CONTRACT_SIGN_IDS, ...Object.keys(signs)]);
 
@@ -72,16 +79,26 @@ describe.each(['dev', 'test'] as const)('danger set, %s split', (split) => {
   });
 });
 
-describe('danger set, both splits', () => {
-  it('shares no question between the splits', () => {
-    const dev = new Set(splits.dev.items.map((i) => normaliseQuestion(i.q)));
-    const shared = splits.test.items.filter((i) => dev.has(normaliseQuestion(i.q))).map((i) => i.q);
-    expect(shared).toEqual([]);
+describe('danger set, all splits', () => {
+  it('shares no question between any two splits', () => {
+    for (const [i, a] of SPLITS.entries()) {
+      for (const b of SPLITS.slice(i + 1)) {
+        const inA = new Set(splits[a].items.map((item) => normaliseQuestion(item.q)));
+        const shared = splits[b].items
+          .filter((item) => inA.has(normaliseQuestion(item.q)))
+          .map((item) => item.q);
+        expect(shared, `${a} and ${b}`).toEqual([]);
+      }
+    }
   });
 
-  it('defines a custom sign the same way in both splits', () => {
-    for (const [id, text] of Object.entries(splits.test.signs)) {
-      if (id in splits.dev.signs) expect(splits.dev.signs[id], id).toBe(text);
+  it('defines a custom sign the same way in every split', () => {
+    for (const [i, a] of SPLITS.entries()) {
+      for (const b of SPLITS.slice(i + 1)) {
+        for (const [id, text] of Object.entries(splits[a].signs)) {
+          if (id in splits[b].signs) expect(splits[b].signs[id], `${id} in ${a} and ${b}`).toBe(text);
+        }
+      }
     }
   });
 
@@ -97,5 +114,22 @@ describe('danger set, both splits', () => {
     const used = new Set(splits.test.items.map((i) => i.sign));
     const ids = new Set([...Object.keys(splits.test.signs), ...Object.keys(splits.dev.signs)]);
     expect([...ids].filter((id) => !used.has(id))).toEqual([]);
+  });
+});
+
+describe('danger set, second development split', () => {
+  const { signs, items } = splits.dev2;
+
+  it('covers every emergency sign of the contract and each of its custom signs', () => {
+    const used = new Set(items.map((i) => i.sign));
+    expect(CONTRACT_SIGN_IDS.filter((s) => !used.has(s))).toEqual([]);
+    expect(Object.keys(signs).filter((id) => !used.has(id))).toEqual([]);
+  });
+
+  it('marks every st and ny question for a native speaker to check', () => {
+    const unmarked = items.filter(
+      (i) => (i.lang === 'st' || i.lang === 'ny') && !i.note?.startsWith('check'),
+    );
+    expect(unmarked.map((i) => i.q)).toEqual([]);
   });
 });
