@@ -45,6 +45,7 @@ interface Pending {
 /** One worker thread and its requests in flight. */
 class Lane {
   private readonly pending = new Map<number, Pending>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   private nextId = 1;
   private closed = false;
   readonly ready: Promise<Extract<WorkerReply, { type: 'ready' }>>;
@@ -95,17 +96,34 @@ class Lane {
     if (this.closed) return Promise.reject(new Error('the embedding worker stopped'));
     const id = this.nextId++;
     this.busy++;
-    return new Promise<Extract<WorkerReply, { ok: true }>>((resolve, reject) => {
+    const request = new Promise<Extract<WorkerReply, { ok: true }>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...message, id } as WorkerRequest, transfer);
     }).finally(() => {
       this.busy--;
+      this.inFlight.delete(request);
     });
+    this.inFlight.add(request);
+    return request;
   }
 
-  async terminate(): Promise<void> {
+  /**
+   * Stops the worker once the model run in flight is over (a worker stopped in the middle of an onnxruntime run can
+   * abort the whole process); no new request is taken meanwhile. Gives up waiting after `graceMs`.
+   */
+  async terminate(graceMs = 10_000): Promise<void> {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     await this.worker.terminate();
   }
 }
