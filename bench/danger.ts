@@ -1,8 +1,9 @@
 /**
- * `npx tsx bench/danger.ts [--dev] [--misses] [--semantic]`: danger detection (issue 10, item 2) on the evaluation
+ * `npx tsx bench/danger.ts [--dev | --dev2] [--misses] [--words]`: danger detection (issue 10, item 2) on the evaluation
  * set of test/danger: recall (danger questions flagged) and false alarms (ordinary questions flagged) per language,
  * and the cost of detection per question (the synchronous path alone, and with the semantic path given the
- * question's vector, as search gives it). Held-out split by default; `--dev` for the development split.
+ * question's vector, as search gives it). Held-out split by default; `--dev` or `--dev2` for a development split
+ * (`--misses` lists a development split's misses; the held-out split's are never printed). `--words`: no model.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +124,7 @@ const pct = (a: number, b: number) => (b === 0 ? '   -  ' : `${((100 * a) / b).t
 
 export function formatDanger(f: DangerFigures): string {
   const lines = [
-    `Danger detection, ${f.split === 'test' ? 'held-out test' : 'development'} split (test/danger)`,
+    `Danger detection, ${f.split === 'test' ? 'held-out test' : f.split === 'dev2' ? 'second development' : 'development'} split (test/danger)`,
   ];
   const block = (title: string, rows: DangerLangFigures[]) => {
     lines.push(`  ${title}`, '    lang  recall (caught/danger)     false alarms (flagged/ordinary)');
@@ -144,7 +145,11 @@ export function formatDanger(f: DangerFigures): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const split: DangerSplit = process.argv.includes('--dev') ? 'dev' : 'test';
+  const split: DangerSplit = process.argv.includes('--dev2')
+    ? 'dev2'
+    : process.argv.includes('--dev')
+      ? 'dev'
+      : 'test';
   let embedder: Embedder | null = null;
   if (!process.argv.includes('--words')) {
     const { createWorkerEmbedder } = await import('../src/search/model/worker-embedder.js');
@@ -152,7 +157,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const figures = await dangerBench({ split, embedder });
   process.stdout.write(`${formatDanger(figures)}\n`);
-  if (process.argv.includes('--misses') && split === 'dev') {
+  if (process.argv.includes('--misses') && split !== 'test') {
     for (const m of figures.misses)
       process.stdout.write(
         `  ${m.danger ? 'MISSED' : 'ALARM '} [${m.lang}] ${m.q}${m.got ? `  -> ${m.got}` : ''}\n`,

@@ -2,7 +2,7 @@ import type { Lang } from '../../accounts/types.js';
 import type { DangerSigns } from '../../content/schemas.js';
 import type { GlossaryExpander } from '../glossary-expansion.js';
 import { readingsOf } from './readings.js';
-import { type Clause, clausesOf, fold } from './tokens.js';
+import { type Clause, clausesOf, expandContractions, fold } from './tokens.js';
 
 /**
  * Danger caught in any wording (issue 10, item 2). A question is read as concepts: each word of the danger-sign
@@ -38,7 +38,9 @@ const RESOLVED = 'resolved';
 const AGAIN = 'again';
 const LEARN = 'learn';
 const PERSON = 'person';
-const MARKERS = new Set([NOT, AND_NOT, PAST, RESOLVED, AGAIN, LEARN, PERSON]);
+const HYPO = 'hypo';
+const PARTICULAR = 'particular';
+const MARKERS = new Set([NOT, AND_NOT, PAST, RESOLVED, AGAIN, LEARN, PERSON, HYPO, PARTICULAR]);
 /** Concepts that say who or when rather than what is wrong: a past clause keeps them. */
 const CONTEXT = new Set([
   'pregnant',
@@ -53,8 +55,102 @@ const CONTEXT = new Set([
   'tb',
   'first_day',
 ]);
+/**
+ * Where a negation that runs on through the words right after it stops ("no fast breathing": neither fast nor
+ * breathing): who, when, where in the body and how suddenly are not negated that way ("not moving in the belly").
+ */
+const NOT_CHAINED = new Set([
+  ...CONTEXT,
+  'belly',
+  'upper_belly',
+  'chest',
+  'head',
+  'face',
+  'hands',
+  'feet',
+  'leg',
+  'calf',
+  'eyes',
+  'palms',
+  'side',
+  'both',
+  'sudden',
+]);
 /** How far a negation reaches: the next concept within this many words. */
 const NEGATION_REACH = 4;
+
+/**
+ * Words that say "not" in one language and something else in Portuguese ("dor no peito": in the chest; "mal a si
+ * propria": to herself): in a question that reads as Portuguese they are not a negation.
+ */
+const PT_FALSE_NEGATIONS = new Set(['no', 'si']);
+const PT_FUNCTION = new Set([
+  'o',
+  'os',
+  'as',
+  'do',
+  'da',
+  'dos',
+  'das',
+  'com',
+  'em',
+  'uma',
+  'um',
+  'que',
+  'esta',
+  'tem',
+  'ela',
+  'ele',
+  'nao',
+  'para',
+  'muito',
+  'muita',
+  'mas',
+  'de',
+  'e',
+  'ao',
+  'pela',
+  'pelo',
+  'dela',
+  'dele',
+  'na',
+  'nos',
+  'nas',
+]);
+const EN_FUNCTION = new Set([
+  'the',
+  'is',
+  'and',
+  'she',
+  'he',
+  'her',
+  'his',
+  'has',
+  'was',
+  'with',
+  'of',
+  'to',
+  'in',
+  'it',
+  'my',
+  'at',
+  'on',
+  'not',
+  'have',
+  'baby',
+  'for',
+]);
+/** A question that reads as Portuguese rather than English (for the false negations above). */
+function portugueseLike(clauses: Clause[]): boolean {
+  let pt = 0;
+  let en = 0;
+  for (const { words } of clauses)
+    for (const w of words) {
+      if (PT_FUNCTION.has(w)) pt++;
+      else if (EN_FUNCTION.has(w)) en++;
+    }
+  return pt > en;
+}
 
 interface Pattern {
   words: string[];
@@ -110,7 +206,7 @@ export class DangerDetector {
         const english: string[] = [];
         for (const [lang, list] of Object.entries(entry.describe)) {
           for (const description of list ?? []) {
-            const need = this.needsOf(description);
+            const need = this.needsOf(description, lang === 'pt');
             if (need.length > 0) needs.push(need);
             if (lang === 'en') english.push(description);
           }
@@ -121,7 +217,8 @@ export class DangerDetector {
   }
 
   private addPattern(spelling: string, concept: string): void {
-    const tokens = fold(spelling).replace(/[’']/g, ' ').split(/\s+/).filter(Boolean);
+    // Read as a question is read: "won't stop" is "will not stop".
+    const tokens = fold(expandContractions(spelling)).replace(/[’']/g, ' ').split(/\s+/).filter(Boolean);
     if (tokens.length === 1 && tokens[0]?.startsWith('*')) {
       const stem = (tokens[0] as string).replace(/\*/g, '');
       if (stem.length >= 4)
@@ -167,16 +264,29 @@ export class DangerDetector {
    * that names a concept wins and covers its words ("a cold" is not "cold"); markers ("not", "the baby" as a person)
    * are read beside the concepts and cover nothing.
    */
-  private conceptsOf(clause: Clause): { items: string[]; markers: Set<string> } {
+  private conceptsOf(clause: Clause, portuguese = false): { items: string[]; markers: Set<string> } {
     const items: string[] = [];
     const markers = new Set<string>();
     const { words } = clause;
     let negateUntil = -1;
+    /** The word just after the last negation ("not | pregnant"). */
+    let negationEnd = -1;
     let coveredUntil = 0;
     /** The last concept was negated: "nor" / "nem" / "wala" carries the negation on. */
     let lastNegated = false;
+    /** The word right after a negated form: a form that starts there is negated too. */
+    let chainAt = -1;
     for (let i = 0; i < words.length; i++) {
-      const patterns = this.patternsAt(words, i);
+      let patterns = this.patternsAt(words, i);
+      if (portuguese)
+        patterns = patterns.filter(
+          (p) =>
+            !(
+              p.words.length === 1 &&
+              p.concepts.includes(NOT) &&
+              PT_FALSE_NEGATIONS.has(p.words[0] as string)
+            ),
+        );
       if (patterns.length === 0) continue;
       const named = patterns.filter((p) => p.concepts.some((c) => !MARKERS.has(c)));
       const longest = i < coveredUntil ? 0 : Math.max(0, ...named.map((p) => p.words.length));
@@ -184,39 +294,52 @@ export class DangerDetector {
         // A marker inside a longer form that names a concept is part of it ("ha a pepa": since she gave birth).
         if (p.words.length < longest && !named.includes(p)) continue;
         for (const concept of p.concepts) {
-          if (concept === NOT) negateUntil = Math.max(negateUntil, i + p.words.length - 1 + NEGATION_REACH);
-          else if (concept === AND_NOT) {
-            if (negateUntil >= i || lastNegated)
+          if (concept === NOT) {
+            negateUntil = Math.max(negateUntil, i + p.words.length - 1 + NEGATION_REACH);
+            negationEnd = i + p.words.length;
+          } else if (concept === AND_NOT) {
+            if (negateUntil >= i || lastNegated) {
               negateUntil = Math.max(negateUntil, i + p.words.length - 1 + NEGATION_REACH);
+              negationEnd = i + p.words.length;
+            }
           } else if (MARKERS.has(concept)) markers.add(concept);
         }
       }
       if (longest === 0) continue;
-      const negated =
-        i <= negateUntil && !patterns.some((p) => p.concepts.includes(NOT) && p.words.length >= longest);
-      for (const p of named) {
-        if (p.words.length !== longest) continue;
-        for (const concept of p.concepts) {
-          if (MARKERS.has(concept)) continue;
-          const negative = concept.startsWith('!') !== negated;
-          const name = concept.replace(/^!/, '');
-          items.push(negative ? `!${name}` : name);
-        }
+      const form = named.filter((p) => p.words.length === longest).flatMap((p) => p.concepts);
+      // A form that starts with its own negation ("ja nao | nao reconhece", "not | does not know where") is not
+      // negated again by the one before it.
+      const ownNegation = patterns.some((p) => p.concepts.includes(NOT));
+      let negated = i <= negateUntil && !ownNegation;
+      // Who or when, away from the negation, does not take it: "has not felt the baby kick" negates the kick.
+      const onlyContext = form.every((c) => MARKERS.has(c) || CONTEXT.has(c.replace(/^!/, '')));
+      const passOn = negated && onlyContext && i !== negationEnd;
+      if (passOn) negated = false;
+      if (!negated && i === chainAt && !ownNegation)
+        negated = !form.some((c) => NOT_CHAINED.has(c.replace(/^!/, '')));
+      for (const concept of form) {
+        if (MARKERS.has(concept)) continue;
+        const negative = concept.startsWith('!') !== negated;
+        const name = concept.replace(/^!/, '');
+        items.push(negative ? `!${name}` : name);
       }
       coveredUntil = i + longest;
+      if (passOn) continue;
       lastNegated = negated;
+      // A negation covers the words that follow it without a gap: "no fast breathing" is neither fast nor breathing.
       if (negated) negateUntil = -1;
+      chainAt = negated ? i + longest : -1;
     }
     return { items, markers };
   }
 
   /** The concepts a description needs. */
-  private needsOf(description: string): string[] {
+  private needsOf(description: string, portuguese = false): string[] {
     const need = new Set<string>();
     // "$newborn", "$fever_reading": a concept named directly (the readings have no words of their own).
     for (const m of description.matchAll(/\$([a-z_]+)/g)) need.add(m[1] as string);
     for (const clause of clausesOf(description.replace(/\$[a-z_]+/g, ','))) {
-      for (const item of this.conceptsOf(clause).items) need.add(item);
+      for (const item of this.conceptsOf(clause, portuguese).items) need.add(item);
     }
     return [...need];
   }
@@ -230,21 +353,29 @@ export class DangerDetector {
     const dropped = new Set<string>();
     let learn = false;
     let person = false;
-    let resolved = false;
+    let hypo = false;
+    let particular = false;
     let again = false;
-    for (const clause of clauses) {
-      const { items, markers } = this.conceptsOf(clause);
+    /** The last clause that says it is over, and the last that names something wrong: over only if said after. */
+    let resolvedAt = -1;
+    let symptomAt = -1;
+    const portuguese = portugueseLike(clauses);
+    clauses.forEach((clause, index) => {
+      const { items, markers } = this.conceptsOf(clause, portuguese);
       if (markers.has(LEARN)) learn = true;
       if (markers.has(PERSON)) person = true;
-      if (markers.has(RESOLVED)) resolved = true;
+      if (markers.has(HYPO)) hypo = true;
+      if (markers.has(PARTICULAR)) particular = true;
+      if (markers.has(RESOLVED)) resolvedAt = index;
       if (markers.has(AGAIN)) again = true;
       const past = markers.has(PAST) && !items.includes('postpartum') && !items.includes('birth');
       for (const item of items) {
         if (item.startsWith('!')) negative.add(item.slice(1));
         else if (!past || CONTEXT.has(item)) positive.add(item);
         else dropped.add(item);
+        if (!past && !CONTEXT.has(item.replace(/^!/, ''))) symptomAt = index;
       }
-    }
+    });
     const readings = readingsOf(clauses);
     for (const c of readings.concepts) positive.add(c);
     if (this.glossary) {
@@ -257,7 +388,16 @@ export class DangerDetector {
         }
       }
     }
-    return { positive, negative, general: learn && !person, resolved: resolved && !again };
+    // A normal temperature given with digits ("temp 36.8") says the body is neither hot nor cold.
+    if (readings.normalTemp) {
+      positive.delete('fever');
+      positive.delete('cold');
+    }
+    // A learning question names no one in particular; a hypothetical ("if a woman...", "se uma gravida...") may say
+    // "she" but names no one in particular ("my client", "today", an age or a reading given).
+    const named = particular || readings.ageDays !== null;
+    const general = (learn && !person && !named) || (hypo && !particular);
+    return { positive, negative, general, resolved: resolvedAt >= 0 && resolvedAt >= symptomAt && !again };
   }
 
   /** The sign a question describes, by its words alone (synchronous, tens of microseconds). */

@@ -11,6 +11,8 @@ export interface Readings {
   ageDays: number | null;
   /** Concepts the readings add: newborn, child, fever_reading, low_temp_reading, fast_breathing_reading... */
   concepts: Set<string>;
+  /** A temperature was given and it is normal (35.5-37.4): "temp 36.8", "joto lake ni 36.7". */
+  normalTemp: boolean;
 }
 
 const UNIT_DAYS: [RegExp, number][] = [
@@ -31,11 +33,18 @@ const BREATH_WORDS =
 const TEMP_WORDS = /^(fever|temp\w*|febre|homa|joto|feberu|mocheso|malungo|kutentha|degrees|graus|c)$/;
 const BP_WORDS = /^(bp|pressure|pressao|tensao|ta|presha|shinikizo|khatello|kuthamanga|bp\w*)$/;
 const GLUCOSE_WORDS = /^(sugar|glucose|glicemia|glicose|acucar|sukari|tswekere|shuga|glucometer|rbs|fbs)$/;
-const MUAC_WORDS = /^(muac|pb|tape)$/;
+const MUAC_WORDS = /^(muac|pb|tape|fita|utepe|tepi|theipi)$/;
+/** Words of pregnancy: a number of months beside them is how far the pregnancy has gone, not an age. */
+const PREGNANCY_WORDS =
+  /^(pregnan\w*|preg|expecting|gravida|gestante|gravidez|gestacao|mjamzito|mimba|ujauzito|moimana|boimana|imile\w*|woyembekezera|oyembekezera|pakati)$/;
+/** "born 10 days ago", "nasceu ha 3 dias", "aliyezaliwa siku 2 zilizopita": the time since birth is the age. */
+const BORN_WORDS =
+  /^(born|nasceu|nascido|nascida|aliyezaliwa|amezaliwa|alizaliwa|hlahile|o\w*hlaha|wobadwa|obadwa|anabadwa|adabadwa)$/;
 
 export function readingsOf(clauses: Clause[]): Readings {
   const concepts = new Set<string>();
   let ageDays: number | null = null;
+  let normalTemp = false;
   const all = clauses.flatMap((c) => c.words);
   const near = (i: number, re: RegExp, span = 4) =>
     all.slice(Math.max(0, i - span), i + span + 1).some((w) => re.test(w));
@@ -52,16 +61,32 @@ export function readingsOf(clauses: Clause[]): Readings {
     }
     const n = numberOf(w);
     if (n === null) return;
+    // "108mm", "11.2 cm": a MUAC reading by its unit.
+    if (/^(mm|cm)$/.test(all[i + 1] ?? '')) {
+      const mm = all[i + 1] === 'cm' ? n * 10 : n;
+      if (mm >= 60 && mm < 115) concepts.add('muac_severe');
+      return;
+    }
     const unit = unitDays(all[i + 1]);
     if (unit !== null) {
       const after = all[i + 2] ?? '';
-      // "5 days ago", "siku 2 zilizopita": when something happened, not an age.
+      const before = all.slice(Math.max(0, i - 3), i);
+      // "5 days ago", "siku 2 zilizopita": when something happened, not an age, unless it is when the baby was born
+      // ("born 10 days ago", "nasceu ha 3 dias").
       if (
         /^(ago|atras|zilizopita|iliyopita|passada|passado|fetileng|yapitayo|zapitazo|zapita|yapita)$/.test(
           after,
-        )
-      )
+        ) ||
+        all[i - 1] === 'ha'
+      ) {
+        if (before.some((b) => BORN_WORDS.test(b)) && ageDays === null) ageDays = n * unit;
         return;
+      }
+      // Months beside a word of pregnancy ("gravida de 5 meses", "mimba ya miezi 4"): how far the pregnancy has gone.
+      if (unit === 30.4 && n <= 10 && near(i, PREGNANCY_WORDS, 5)) {
+        concepts.add('pregnant');
+        return;
+      }
       // 12 to 42 weeks is how far a pregnancy has gone ("at 35 weeks", "she is 34 wks"), unless "old" follows.
       if (unit === 7 && n >= 12 && n <= 42 && after !== 'old') {
         concepts.add('pregnant');
@@ -78,12 +103,13 @@ export function readingsOf(clauses: Clause[]): Readings {
     }
     if (n >= 35 && n <= 43 && (near(i, TEMP_WORDS) || /[.,]/.test(w))) {
       if (n >= 37.5) concepts.add('fever_reading');
-      if (n < 35.5) concepts.add('low_temp_reading');
+      else if (n < 35.5) concepts.add('low_temp_reading');
+      else normalTemp = true;
       return;
     }
     if (n >= 30 && n < 35.5 && near(i, TEMP_WORDS, 2) && /[.,]/.test(w)) concepts.add('low_temp_reading');
     if (n >= 20 && n <= 120 && Number.isInteger(n) && near(i, BREATH_WORDS, 3)) concepts.add(`breaths:${n}`);
-    if (n >= 60 && n <= 200 && near(i, MUAC_WORDS, 3) && n < 115) concepts.add('muac_severe');
+    if (n >= 60 && n < 115 && near(i, MUAC_WORDS, 8)) concepts.add('muac_severe');
     if (n > 0 && n < 30 && near(i, GLUCOSE_WORDS, 3) && n < 3.0) concepts.add('glucose_low');
   });
 
@@ -101,5 +127,5 @@ export function readingsOf(clauses: Clause[]): Readings {
     const limit = ageDays === null ? 60 : ageDays < 60 ? 60 : ageDays < 365 ? 50 : ageDays < 1826 ? 40 : 30;
     if (rate >= limit) concepts.add('fast_breathing_reading');
   }
-  return { ageDays, concepts };
+  return { ageDays, concepts, normalTemp };
 }

@@ -11,7 +11,7 @@ export interface Clause {
 const CLAUSE_BREAKS = new Set(['but', 'mas', 'porem', 'lakini', 'ila', 'koma', 'empa', 'however']);
 
 /** English contractions first, so "can't" reads as "can not" and "she's" as "she is". */
-function expandContractions(s: string): string {
+export function expandContractions(s: string): string {
   return s
     .replace(
       /\b(can|won|don|doesn|didn|isn|wasn|hasn|haven|couldn|wouldn|aren|ain)[’']t\b/gi,
