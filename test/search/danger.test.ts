@@ -78,6 +78,92 @@ describe('danger detection: history, learning and general questions', () => {
   });
 });
 
+describe('danger detection: ways of speaking (hand-written, none from the evaluation splits)', () => {
+  it.each([
+    ['en', 'no cough, no fast breathing, only a blocked nose'],
+    ['en', 'her temperature is 36.9 and the little one is feeding well'],
+    ['pt', 'sem dor no peito e sem febre, só quer saber das vacinas'],
+    ['pt', 'se uma mãe tiver febre depois do parto, para onde vai?'],
+    ['en', 'if a pregnant woman starts bleeding, what should she do?'],
+    ['sw', 'mama akitokwa na damu nyingi baada ya kujifungua afanye nini?'],
+    ['st', 'Ha mosadi ya imileng a opelwa ke hlooho haholo, a etse eng?'],
+    ['ny', 'Ngati mayi woyembekezera ali ndi malungo, apite kuti?'],
+    ['en', 'she had fits as a child, now she is 30 weeks and well'],
+    ['en', 'his leg was swollen after the operation but it has gone now'],
+    ['en', 'what does a blood sugar of 4.1 mean?'],
+    ['en', 'is it true that rubbing oil on a newborn cures yellow skin?'],
+    ['en', 'my client is 29 weeks and the baby moves a lot, especially at night'],
+    ['pt', 'a grávida de 6 meses vomita de manhã mas come bem'],
+  ])('not danger: a negation run, a normal reading, a hypothetical, history, a myth (%s: %s)', (_lang, q) => {
+    expect(sign(q)).toBeNull();
+  });
+
+  it.each([
+    ['en', "my sister's baby, born 6 days ago, has a temp of 38.3", 'newborn-danger-signs:fever'],
+    [
+      'en',
+      "she's 30 weeks and hasn't felt the baby move since last night",
+      'pregnancy-danger-signs:reduced_fetal_movements',
+    ],
+    [
+      'en',
+      'my client at 33 weeks has clear fluid trickling down her legs since morning',
+      'pregnancy-danger-signs:water_broke_early',
+    ],
+    [
+      'sw',
+      'mteja wangu ana mimba ya miezi 7 na maji yanavuja tangu asubuhi',
+      'pregnancy-danger-signs:water_broke_early',
+    ],
+    ['en', "my aunt suddenly can't speak and her right arm is weak", 'hypertension-bp:stroke_signs'],
+    ['pt', 'o meu avô de repente não consegue falar', 'hypertension-bp:stroke_signs'],
+    [
+      'en',
+      'the boy of 3 had jerking of his arms and his eyes rolled back',
+      'pregnancy-danger-signs:convulsions',
+    ],
+    [
+      'en',
+      'delivered last week and she is soaking a pad every half hour',
+      'postnatal-danger-signs:heavy_bleeding',
+    ],
+    [
+      'en',
+      'my neighbour has a pounding headache and she is 32 weeks pregnant',
+      'pregnancy-danger-signs:severe_headache',
+    ],
+    ['en', 'my client on insulin has low sugar and is shaking', 'low_blood_sugar'],
+    [
+      'pt',
+      'a minha vizinha diz que a família estaria melhor sem ela e não quer viver',
+      'postnatal-danger-signs:thoughts_of_self_harm',
+    ],
+    [
+      'en',
+      'her 2 year old is drinking nothing and throws up even sips of water',
+      'child-danger-signs:vomits_everything',
+    ],
+  ])('danger in everyday words (%s: %s)', (_lang, q, want) => {
+    expect(sign(q)).toBe(want);
+  });
+
+  it('reads Portuguese "no" as "in the", not as a negation', () => {
+    expect(sign('a minha cliente teve o bebé há 5 dias e tem uma dor forte no peito')).toBe(
+      'postnatal-danger-signs:chest_pain',
+    );
+  });
+
+  it('reads "not" once: a form that carries its own negation is not negated again', () => {
+    expect(detector.read('she already does not know where she is').positive.has('confused')).toBe(true);
+  });
+
+  it('a resolved clause before the sign is about someone else', () => {
+    expect(sign('client 1 is now fine. client 2 is pregnant and bleeding heavily')).toBe(
+      'pregnancy-danger-signs:vaginal_bleeding',
+    );
+  });
+});
+
 describe('danger detection: readings with digits', () => {
   const concepts = (q: string) => [...readingsOf(clausesOf(q)).concepts].sort();
   it('reads an age, a temperature, breaths for the age, a blood pressure, MUAC and glucose', () => {
@@ -88,6 +174,10 @@ describe('danger detection: readings with digits', () => {
     expect(concepts('muac 108 mm')).toEqual(['muac_severe']);
     expect(concepts('sugar 2.4 this morning')).toEqual(['glucose_low']);
     expect(concepts('she delivered 3 days ago')).toEqual([]);
+    expect(concepts('the baby born 12 days ago')).toEqual(['baby', 'newborn']);
+    expect(concepts('gravida de 6 meses')).toEqual(['pregnant']);
+    expect(concepts('muac 11.0 cm')).toEqual(['muac_severe']);
+    expect(readingsOf(clausesOf('temp 36.8')).normalTemp).toBe(true);
   });
 
   it('a very high reading in pregnancy is danger; a normal one is not', () => {
@@ -153,8 +243,8 @@ describe('danger detection: the data', () => {
   });
 });
 
-describe('danger detection on the development split (floors; the held-out split is only measured by the bench)', () => {
-  const { items } = loadDangerSet('dev');
+describe('danger detection on the development splits (floors; the held-out split is only measured by the bench)', () => {
+  const items = [...loadDangerSet('dev').items, ...loadDangerSet('dev2').items];
   it.each(DANGER_LANGS)('%s: recall and false alarms', (lang) => {
     const mine = items.filter((i) => i.lang === lang);
     const danger = mine.filter((i) => i.danger);

@@ -176,7 +176,21 @@ export interface Reading {
   general: boolean;
   /** Over and done ("now fine", "yuko sawa"). */
   resolved: boolean;
+  /** Someone is named: a person, someone in particular, or an age given with digits. */
+  someone: boolean;
 }
+
+/**
+ * The semantic path's threshold, calibrated on test/danger/danger-dev2.yaml (written without seeing the detector)
+ * with all-MiniLM-L6-v2 against the English descriptions. The best cosine of a question barely separates danger from
+ * look-alike ordinary questions in that split: at 0.62 (the first setting) 23 of 58 English danger questions and 11
+ * of 37 ordinary ones score above it, at 0.70 4 of 58 and 6 of 37, and the highest ordinary question scores 0.79;
+ * once the words caught every dev2 danger question, the path added only false alarms (2 in dev2, 2 in dev, all
+ * English). So it stays as a safety net for a close paraphrase of a description: 0.80 or more, and only when the
+ * question names someone and something wrong (a sign concept, not negated); other languages reach it only through
+ * the glossary's English words. Measure again before lowering it (`npx tsx bench/danger.ts --dev2`).
+ */
+export const SEMANTIC_MIN_COSINE = 0.8;
 
 export class DangerDetector {
   private readonly exact = new Map<string, Pattern[]>();
@@ -190,7 +204,7 @@ export class DangerDetector {
   constructor(
     data: DangerSigns[],
     private readonly glossary: GlossaryExpander | null = null,
-    readonly minCosine = 0.62,
+    readonly minCosine = SEMANTIC_MIN_COSINE,
   ) {
     for (const file of data) {
       for (const [concept, byLang] of Object.entries(file.words)) {
@@ -397,7 +411,13 @@ export class DangerDetector {
     // "she" but names no one in particular ("my client", "today", an age or a reading given).
     const named = particular || readings.ageDays !== null;
     const general = (learn && !person && !named) || (hypo && !particular);
-    return { positive, negative, general, resolved: resolvedAt >= 0 && resolvedAt >= symptomAt && !again };
+    return {
+      positive,
+      negative,
+      general,
+      resolved: resolvedAt >= 0 && resolvedAt >= symptomAt && !again,
+      someone: person || named,
+    };
   }
 
   /** The sign a question describes, by its words alone (synchronous, tens of microseconds). */
@@ -459,7 +479,8 @@ export class DangerDetector {
   withVector(question: string, vector: Float32Array | null | undefined): DangerMatch | null {
     const reading = this.read(question);
     const byWords = this.match(reading);
-    if (byWords || !vector || !this.vectors || reading.general || reading.resolved) return byWords;
+    if (byWords || !vector || !this.vectors || reading.general || reading.resolved || !reading.someone)
+      return byWords;
     const symptoms = [...reading.positive].filter((c) => !CONTEXT.has(c) && !c.startsWith('bp_'));
     if (symptoms.length === 0) return null;
     const { matrix, dimensions, owner } = this.vectors;
