@@ -12,8 +12,11 @@ import { z } from 'zod';
 export const DANGER_LANGS = ['en', 'pt', 'sw', 'st', 'ny'] as const;
 export type DangerLang = (typeof DANGER_LANGS)[number];
 
-/** `dev2`: a second development split, written after the detector had been tuned to 100 % on `dev`. */
-export type DangerSplit = 'dev' | 'dev2' | 'test';
+/**
+ * `dev2`: a second development split, written after the detector had been tuned to 100 % on `dev`; `dev3`: a third,
+ * written after it had been tuned on `dev2` too (East African Swahili and non-native English as typed).
+ */
+export type DangerSplit = 'dev' | 'dev2' | 'dev3' | 'test';
 
 /**
  * The emergency signs of screening.md version 2, per questionnaire: the options (or, for phq9, the question) whose
