@@ -235,12 +235,22 @@ describe('screen on the command line', () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({
       questionnaire: 'hypertension-bp',
-      version: 1,
+      version: 2,
       urgency: 'none',
       score: null,
       band: null,
       reasons: [],
     });
+    // Chest pain at 170/100: an emergency under the contract's version 2, routine under version 1.
+    const chest = JSON.stringify({ ...answers, systolic: 170, diastolic: 100, symptoms: ['chest_pain'] });
+    const v2 = await run('src/cli/main.ts', ['screen', 'hypertension-bp', '--json', '--answers', chest], env);
+    expect(JSON.parse(v2.stdout)).toMatchObject({ version: 2, urgency: 'emergency' });
+    const v1 = await run(
+      'src/cli/main.ts',
+      ['screen', 'hypertension-bp@1', '--json', '--answers', chest],
+      env,
+    );
+    expect(JSON.parse(v1.stdout)).toMatchObject({ version: 1, urgency: 'routine' });
     const bad = await run(
       'src/cli/main.ts',
       [
