@@ -1,8 +1,8 @@
 /**
- * `npx tsx bench/danger.ts [--dev | --dev2] [--misses] [--words]`: danger detection (issue 10, item 2) on the evaluation
+ * `npx tsx bench/danger.ts [--dev | --dev2 | --dev3] [--misses] [--words]`: danger detection (issue 10, item 2) on the evaluation
  * set of test/danger: recall (danger questions flagged) and false alarms (ordinary questions flagged) per language,
  * and the cost of detection per question (the synchronous path alone, and with the semantic path given the
- * question's vector, as search gives it). Held-out split by default; `--dev` or `--dev2` for a development split
+ * question's vector, as search gives it). Held-out split by default; `--dev`, `--dev2` or `--dev3` for a development split
  * (`--misses` lists a development split's misses; the held-out split's are never printed). `--words`: no model.
  */
 import { tmpdir } from 'node:os';
@@ -120,12 +120,17 @@ export async function dangerBench(
   };
 }
 
+const SPLIT_TITLES: Record<DangerSplit, string> = {
+  test: 'held-out test',
+  dev: 'development',
+  dev2: 'second development',
+  dev3: 'third development',
+};
+
 const pct = (a: number, b: number) => (b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)} %`);
 
 export function formatDanger(f: DangerFigures): string {
-  const lines = [
-    `Danger detection, ${f.split === 'test' ? 'held-out test' : f.split === 'dev2' ? 'second development' : 'development'} split (test/danger)`,
-  ];
+  const lines = [`Danger detection, ${SPLIT_TITLES[f.split]} split (test/danger)`];
   const block = (title: string, rows: DangerLangFigures[]) => {
     lines.push(`  ${title}`, '    lang  recall (caught/danger)     false alarms (flagged/ordinary)');
     for (const r of rows) {
@@ -145,11 +150,13 @@ export function formatDanger(f: DangerFigures): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const split: DangerSplit = process.argv.includes('--dev2')
-    ? 'dev2'
-    : process.argv.includes('--dev')
-      ? 'dev'
-      : 'test';
+  const split: DangerSplit = process.argv.includes('--dev3')
+    ? 'dev3'
+    : process.argv.includes('--dev2')
+      ? 'dev2'
+      : process.argv.includes('--dev')
+        ? 'dev'
+        : 'test';
   let embedder: Embedder | null = null;
   if (!process.argv.includes('--words')) {
     const { createWorkerEmbedder } = await import('../src/search/model/worker-embedder.js');

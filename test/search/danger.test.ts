@@ -147,6 +147,77 @@ describe('danger detection: ways of speaking (hand-written, none from the evalua
     expect(sign(q)).toBe(want);
   });
 
+  it.each([
+    // Hand-written for the constructions generalised from the third development split (none copied from it).
+    [
+      'en',
+      'my neighbour is 6 months, her head is paining seriously since morning',
+      'pregnancy-danger-signs:severe_headache',
+    ],
+    ['en', 'the mouth of my father has turned to one side since lunch', 'hypertension-bp:stroke_signs'],
+    [
+      'en',
+      'my friend told me she wants to take poison, she is tired of living',
+      'postnatal-danger-signs:thoughts_of_self_harm',
+    ],
+    ['en', 'the 3 weeks baby is grunting when he breathes', 'pregnancy-danger-signs:difficult_breathing'],
+    [
+      'en',
+      'my client with malaria vomits all the food, nothing stays down',
+      'child-danger-signs:vomits_everything',
+    ],
+    [
+      'en',
+      'the girl of 2 years is only sleeping since lunch and is very weak',
+      'child-danger-signs:lethargic_or_unconscious',
+    ],
+    ['sw', 'mjmzt wa wiki 32 anableed tangu jana', 'pregnancy-danger-signs:vaginal_bleeding'],
+    [
+      'sw',
+      'mama wa wiki 36 anasema mtt hachezi tumboni tangu jana',
+      'pregnancy-danger-signs:reduced_fetal_movements',
+    ],
+    [
+      'sw',
+      'mjamzito wa miezi 7 hajasikia mtoto akicheza leo',
+      'pregnancy-danger-signs:reduced_fetal_movements',
+    ],
+    ['sw', 'mtt wa miezi 10 akipumua chini ya mbavu kinabonyea', 'child-danger-signs:chest_indrawing'],
+    ['sw', 'mteja wangu ana chango kali sna na ana mimba', 'pregnancy-danger-signs:severe_abdominal_pain'],
+    [
+      'sw',
+      "mtoto wa miaka 3 alianguka akirusha miguu na kung'ata meno",
+      'pregnancy-danger-signs:convulsions',
+    ],
+    [
+      'sw',
+      'mama aliyejifungua juzi anaongea maneno hayaeleweki',
+      'postnatal-danger-signs:confused_or_strange_behaviour',
+    ],
+    ['pt', 'grávida de 7 meses diz que a vista está a escurecer', 'pregnancy-danger-signs:blurred_vision'],
+    [
+      'pt',
+      'a cliente que pariu há 2 semanas diz que se vai atirar ao rio',
+      'postnatal-danger-signs:thoughts_of_self_harm',
+    ],
+    ['st', 'Moimana wa dibeke tse 33 metsi a mo tswa', 'pregnancy-danger-signs:water_broke_early'],
+  ])('danger in generalised constructions (%s: %s)', (_lang, q, want) => {
+    expect(sign(q)).toBe(want);
+  });
+
+  it.each([
+    ['en', 'why do some children bleed from the nose in the dry season?'],
+    ['en', 'what is the normal temperature of a baby, from which number is it a fever?'],
+    ['en', 'what first aid if somebody has fits at the market?'],
+    ['en', 'the baby of 4 months is still breastfeeding well, can i give porridge?'],
+    ['pt', 'se a gravida tiver febre, o que a mentora deve fazer?'],
+    ['sw', 'mjamzito akiona damu kidogo tumshauri nini?'],
+    ['sw', 'ni kweli kwamba degedege husababishwa na mashetani?'],
+    ['sw', 'mawazo ya kujiua yanaweza kuzuiwa vipi?'],
+  ])('a learning, general or ordinary question is not danger (%s: %s)', (_lang, q) => {
+    expect(sign(q)).toBeNull();
+  });
+
   it('reads Portuguese "no" as "in the", not as a negation', () => {
     expect(sign('a minha cliente teve o bebé há 5 dias e tem uma dor forte no peito')).toBe(
       'postnatal-danger-signs:chest_pain',
@@ -177,6 +248,13 @@ describe('danger detection: readings with digits', () => {
     expect(concepts('the baby born 12 days ago')).toEqual(['baby', 'newborn']);
     expect(concepts('gravida de 6 meses')).toEqual(['pregnant']);
     expect(concepts('muac 11.0 cm')).toEqual(['muac_severe']);
+    // A woman word before months or weeks: her pregnancy (the age is kept: "she" may be a baby girl).
+    expect(concepts('she is 7 months')).toEqual(['child', 'pregnant']);
+    expect(concepts('mama wa wiki 36')).toEqual(['pregnant']);
+    expect(concepts('mjamzito wa miezi 6')).toEqual(['pregnant']);
+    expect(concepts('o na le dibeke tse 30')).toEqual(['pregnant']);
+    expect(concepts('ngwana wa dikgwedi tse 15')).toEqual(['child']);
+    expect(concepts('BP 170 over 112 today')).toEqual(['bp_high', 'bp_severe_pregnancy', 'bp_very_high']);
     expect(readingsOf(clausesOf('temp 36.8')).normalTemp).toBe(true);
   });
 
@@ -245,6 +323,17 @@ describe('danger detection: the data', () => {
 
 describe('danger detection on the development splits (floors; the held-out split is only measured by the bench)', () => {
   const items = [...loadDangerSet('dev').items, ...loadDangerSet('dev2').items];
+  const dev3 = loadDangerSet('dev3').items;
+  it.each(DANGER_LANGS)('%s: recall and false alarms on dev3', (lang) => {
+    const mine = dev3.filter((i) => i.lang === lang);
+    const danger = mine.filter((i) => i.danger);
+    const ordinary = mine.filter((i) => !i.danger);
+    const recall = danger.filter((i) => detector.detect(i.q)).length / danger.length;
+    const alarms = ordinary.filter((i) => detector.detect(i.q)).length / ordinary.length;
+    const floor = lang === 'st' || lang === 'ny' ? 0.8 : 0.95;
+    expect(recall, `${lang} recall`).toBeGreaterThanOrEqual(floor);
+    expect(alarms, `${lang} false alarms`).toBeLessThanOrEqual(0.1);
+  });
   it.each(DANGER_LANGS)('%s: recall and false alarms', (lang) => {
     const mine = items.filter((i) => i.lang === lang);
     const danger = mine.filter((i) => i.danger);

@@ -55,6 +55,10 @@ const CONTEXT = new Set([
   'tb',
   'first_day',
 ]);
+/** Words for a mother: with a baby under 2 months named, she is postpartum. */
+const MOTHER_WORDS = new Set(['mother', 'mum', 'mom', 'mama', 'mae', 'mamae', 'mayi', 'mme']);
+/** Who the question is about: never negated by a negation just before ("has not felt the baby"). */
+const WHO = new Set(['child', 'baby']);
 /**
  * Where a negation that runs on through the words right after it stops ("no fast breathing": neither fast nor
  * breathing): who, when, where in the body and how suddenly are not negated that way ("not moving in the belly").
@@ -327,7 +331,10 @@ export class DangerDetector {
       let negated = i <= negateUntil && !ownNegation;
       // Who or when, away from the negation, does not take it: "has not felt the baby kick" negates the kick.
       const onlyContext = form.every((c) => MARKERS.has(c) || CONTEXT.has(c.replace(/^!/, '')));
-      const passOn = negated && onlyContext && i !== negationEnd;
+      // Who (a child, a baby) does not take it even right after a negation that is one word with its verb
+      // ("hajasikia | mtoto akicheza": has not felt the baby move); when ("not pregnant") does.
+      const onlyWho = form.every((c) => WHO.has(c.replace(/^!/, '')));
+      const passOn = negated && onlyContext && (i !== negationEnd || onlyWho);
       if (passOn) negated = false;
       if (!negated && i === chainAt && !ownNegation)
         negated = !form.some((c) => NOT_CHAINED.has(c.replace(/^!/, '')));
@@ -392,6 +399,9 @@ export class DangerDetector {
     });
     const readings = readingsOf(clauses);
     for (const c of readings.concepts) positive.add(c);
+    // The mother of a baby under 2 months ("mother of baby 4 days", "mama wa kichanga cha siku 6") has given birth.
+    if (positive.has('newborn') && clauses.some(({ words }) => words.some((w) => MOTHER_WORDS.has(w))))
+      positive.add('postpartum');
     if (this.glossary) {
       // Glossary terms in any language add the concepts of their English words (a term that was negated adds none).
       for (const term of this.glossary.termsIn(question)) {

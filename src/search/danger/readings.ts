@@ -36,10 +36,26 @@ const GLUCOSE_WORDS = /^(sugar|glucose|glicemia|glicose|acucar|sukari|tswekere|s
 const MUAC_WORDS = /^(muac|pb|tape|fita|utepe|tepi|theipi)$/;
 /** Words of pregnancy: a number of months beside them is how far the pregnancy has gone, not an age. */
 const PREGNANCY_WORDS =
-  /^(pregnan\w*|preg|expecting|gravida|gestante|gravidez|gestacao|mjamzito|mimba|ujauzito|moimana|boimana|imile\w*|woyembekezera|oyembekezera|pakati)$/;
+  /^(pregnan\w*|preg|expecting|gravida|gestante|gravidez|gestacao|mjamzito|mjmzt|mjm|mimba|ujauzito|kijacho|moimana|boimana|imile\w*|woyembekezera|oyembekezera|pakati)$/;
 /** "born 10 days ago", "nasceu ha 3 dias", "aliyezaliwa siku 2 zilizopita": the time since birth is the age. */
 const BORN_WORDS =
   /^(born|nasceu|nascido|nascida|aliyezaliwa|amezaliwa|alizaliwa|hlahile|o\w*hlaha|wobadwa|obadwa|anabadwa|adabadwa)$/;
+
+/**
+ * Words for a woman (not a child): a number of months or weeks right after them ("she is 7 months", "my client 8
+ * months", "mama wa wiki 37", "a mamã de 8 meses") is most often how far her pregnancy has gone.
+ */
+const WOMAN_WORDS =
+  /^(she|client|woman|lady|mother|mum|mom|wife|sister|neighbour|neighbor|cliente|mulher|senhora|vizinha|irma|mae|mama|mamae|ela|mteja|mke|mwanamke|dada|jirani|mayi|mkazi|mme|mosadi|mokudi)$/;
+/** Joining words between a woman word and the number ("she is 7", "mulher de 8", "mama wa wiki 37"). */
+const JOINING = /^(is|of|at|de|com|wa|ya|ni|o|e|ali|a|le|na)$/;
+
+/** Blood pressure concepts of a systolic/diastolic pair. */
+function addBp(concepts: Set<string>, sys: number, dia: number): void {
+  if (sys >= 160 || dia >= 110) concepts.add('bp_severe_pregnancy');
+  if (sys >= 180 || dia >= 110) concepts.add('bp_very_high');
+  if (sys >= 140 || dia >= 90) concepts.add('bp_high');
+}
 
 export function readingsOf(clauses: Clause[]): Readings {
   const concepts = new Set<string>();
@@ -53,14 +69,23 @@ export function readingsOf(clauses: Clause[]): Readings {
     // Blood pressure: 150/100.
     const bp = /^(\d{2,3})\/(\d{2,3})$/.exec(w);
     if (bp) {
-      const [sys, dia] = [Number(bp[1]), Number(bp[2])];
-      if (sys >= 160 || dia >= 110) concepts.add('bp_severe_pregnancy');
-      if (sys >= 180 || dia >= 110) concepts.add('bp_very_high');
-      if (sys >= 140 || dia >= 90) concepts.add('bp_high');
+      addBp(concepts, Number(bp[1]), Number(bp[2]));
       return;
     }
     const n = numberOf(w);
     if (n === null) return;
+    // "BP 170 over 112", "tensão 165 por 100", "presha 180 kwa 110": a pair in words beside a word of pressure.
+    const dia = numberOf(all[i + 2] ?? '');
+    if (/^(over|por|sobre|kwa|ka|pa)$/.test(all[i + 1] ?? '') && dia !== null && near(i, BP_WORDS, 3)) {
+      if (n >= 70 && n <= 260 && dia >= 40 && dia <= 160) addBp(concepts, n, dia);
+      return;
+    }
+    // A woman word just before ("she is 7 months", "mama wa wiki 37"): her pregnancy's length (the age is kept too,
+    // as "she" may be a baby girl; a sign that needs a child then still matches).
+    const womanBefore =
+      WOMAN_WORDS.test(all[i - 1] ?? '') ||
+      (JOINING.test(all[i - 1] ?? '') && WOMAN_WORDS.test(all[i - 2] ?? '')) ||
+      (unitDays(all[i - 1]) !== null && JOINING.test(all[i - 2] ?? '') && WOMAN_WORDS.test(all[i - 3] ?? ''));
     // "108mm", "11.2 cm": a MUAC reading by its unit.
     if (/^(mm|cm)$/.test(all[i + 1] ?? '')) {
       const mm = all[i + 1] === 'cm' ? n * 10 : n;
@@ -82,6 +107,8 @@ export function readingsOf(clauses: Clause[]): Readings {
         if (before.some((b) => BORN_WORDS.test(b)) && ageDays === null) ageDays = n * unit;
         return;
       }
+      if (womanBefore && ((unit === 30.4 && n <= 10) || (unit === 7 && n >= 4 && n <= 42)))
+        concepts.add('pregnant');
       // Months beside a word of pregnancy ("gravida de 5 meses", "mimba ya miezi 4"): how far the pregnancy has gone.
       if (unit === 30.4 && n <= 10 && near(i, PREGNANCY_WORDS, 5)) {
         concepts.add('pregnant');
@@ -95,10 +122,20 @@ export function readingsOf(clauses: Clause[]): Readings {
       if (ageDays === null) ageDays = n * unit;
       return;
     }
-    // "mtoto wa miezi 8", "wa wiki 1": the unit before the number (Swahili, Sesotho, Chichewa order).
-    const unitBefore = unitDays(all[i - 1]);
-    if (unitBefore !== null && ageDays === null && /^(wa|la|ya|cha|a|tse|sa)$/.test(all[i - 2] ?? '')) {
-      ageDays = n * unitBefore;
+    // "mtoto wa miezi 8", "wa wiki 1", "dibeke tse 31": the unit before the number (Swahili, Sesotho, Chichewa order).
+    const tse = /^(tse|tsa|za|a)$/.test(all[i - 1] ?? '') && unitDays(all[i - 2]) !== null;
+    const unitBefore = unitDays(tse ? all[i - 2] : all[i - 1]);
+    if (
+      unitBefore !== null &&
+      (tse || /^(wa|la|ya|cha|a|tse|sa|pa|le|na)$/.test(all[i - 2] ?? '') || womanBefore)
+    ) {
+      // Weeks of pregnancy (12-42), months beside a word of pregnancy or after a woman word: the pregnancy's length.
+      const pregnancy =
+        (unitBefore === 7 && n >= 12 && n <= 42) ||
+        (unitBefore === 30.4 && n <= 10 && (near(i, PREGNANCY_WORDS, 5) || womanBefore));
+      if (pregnancy) concepts.add('pregnant');
+      if (pregnancy && !(womanBefore && unitBefore === 30.4)) return;
+      if (ageDays === null) ageDays = n * unitBefore;
       return;
     }
     if (n >= 35 && n <= 43 && (near(i, TEMP_WORDS) || /[.,]/.test(w))) {
