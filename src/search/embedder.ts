@@ -18,12 +18,16 @@ export interface VectorRanker {
   /** Keeps `matrix` (row i = passage i, unit vectors; best in shared memory) and each row's language code. */
   loadVectors(key: string, matrix: Float32Array, rowLangs: Uint8Array): Promise<void>;
   dropVectors(key: string): Promise<void>;
-  /** The question's vector and the `limit` best rows among those whose language code is in `langs`. */
+  /**
+   * The question's vector and the `limit` best rows among those whose language code is in `langs`. `onVector`,
+   * when given, gets the vector as soon as it is computed, while the rows are still being ranked.
+   */
   embedAndRank(
     text: string,
     key: string,
     langs: number[],
     limit: number,
+    onVector?: (vector: Float32Array) => void,
   ): Promise<{ vector: Float32Array; ranked: Ranked[] }>;
 }
 

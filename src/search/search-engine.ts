@@ -285,13 +285,25 @@ export class SearchEngine {
     // first, and do everything else here meanwhile (danger phrases, BM25), so only fusion follows the pass.
     let semantic: Promise<Ranked[]> | null = null;
     let queryVector: Float32Array | undefined;
+    /** The danger sign by words (undefined until read below). */
+    let byWords: DangerMatch | null | undefined;
+    /** The semantic danger check, when it ran as soon as the vector came (while the worker still ranked). */
+    let byMeaning: { match: DangerMatch | null } | null = null;
     if (mode !== 'keyword' && query !== '' && vectors && embedder) {
       const codes = langs.map((l) => LANGUAGES.indexOf(l));
       if (this.rankerKey && isVectorRanker(embedder)) {
-        semantic = embedder.embedAndRank(semanticText, this.rankerKey, codes, CANDIDATES).then((r) => {
-          queryVector = r.vector;
-          return r.ranked;
-        });
+        // The worker posts the vector before it ranks: the semantic danger check (which reads the question again,
+        // ~0.1 ms) runs here meanwhile instead of after the ranking.
+        const onVector = (vector: Float32Array) => {
+          queryVector = vector;
+          if (byWords === null) byMeaning = { match: this.urgent.withVector(query, vector) };
+        };
+        semantic = embedder
+          .embedAndRank(semanticText, this.rankerKey, codes, CANDIDATES, onVector)
+          .then((r) => {
+            queryVector = r.vector;
+            return r.ranked;
+          });
       } else {
         semantic = embedder.embed([semanticText]).then(([vector]) => {
           queryVector = vector;
@@ -303,6 +315,7 @@ export class SearchEngine {
     }
     expansion ??= this.expander.expansion(query, lang);
     let danger = this.urgent.detect(query);
+    byWords = danger;
     const rankings: Ranked[][] = [];
     let cosine = 0;
     let keyword = 0;
@@ -319,7 +332,9 @@ export class SearchEngine {
       // (its descriptions are embedded once, in the background, on the first semantic search).
       if (!this.urgent.semanticReady && embedder)
         void embedDangerSigns(this.urgent, embedder).catch(() => undefined);
-      danger ??= this.urgent.withVector(query, queryVector);
+      danger ??= byMeaning
+        ? (byMeaning as { match: DangerMatch | null }).match
+        : this.urgent.withVector(query, queryVector);
     }
     const hits = this.fuse(rankings, lang, mode, k);
     const minCosine = lang === 'en' ? this.confidence.minCosineEnglish : this.confidence.minCosineOther;

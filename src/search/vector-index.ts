@@ -120,6 +120,70 @@ export class VectorIndex {
   }
 
   /**
+   * `scoreRow` of each of `rows`, four rows at a time: the same sums in the same order per row (so the same
+   * scores), but four rows' memory is read at once, which halves the time when the rows are not in cache (as after
+   * a forward pass: ~0.035 instead of ~0.07 ms for 120 rows).
+   */
+  scoreRows(query: Float32Array, rows: Int32Array): Float64Array {
+    const d = this.dimensions;
+    const m = this.matrix;
+    const out = new Float64Array(rows.length);
+    let i = 0;
+    if (d % 4 === 0) {
+      for (; i + 3 < rows.length; i += 4) {
+        const a = (rows[i] as number) * d;
+        const b = (rows[i + 1] as number) * d;
+        const c = (rows[i + 2] as number) * d;
+        const e = (rows[i + 3] as number) * d;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        let b0 = 0;
+        let b1 = 0;
+        let b2 = 0;
+        let b3 = 0;
+        let c0 = 0;
+        let c1 = 0;
+        let c2 = 0;
+        let c3 = 0;
+        let e0 = 0;
+        let e1 = 0;
+        let e2 = 0;
+        let e3 = 0;
+        for (let j = 0; j < d; j += 4) {
+          const q0 = query[j] as number;
+          const q1 = query[j + 1] as number;
+          const q2 = query[j + 2] as number;
+          const q3 = query[j + 3] as number;
+          a0 += (m[a + j] as number) * q0;
+          a1 += (m[a + j + 1] as number) * q1;
+          a2 += (m[a + j + 2] as number) * q2;
+          a3 += (m[a + j + 3] as number) * q3;
+          b0 += (m[b + j] as number) * q0;
+          b1 += (m[b + j + 1] as number) * q1;
+          b2 += (m[b + j + 2] as number) * q2;
+          b3 += (m[b + j + 3] as number) * q3;
+          c0 += (m[c + j] as number) * q0;
+          c1 += (m[c + j + 1] as number) * q1;
+          c2 += (m[c + j + 2] as number) * q2;
+          c3 += (m[c + j + 3] as number) * q3;
+          e0 += (m[e + j] as number) * q0;
+          e1 += (m[e + j + 1] as number) * q1;
+          e2 += (m[e + j + 2] as number) * q2;
+          e3 += (m[e + j + 3] as number) * q3;
+        }
+        out[i] = a0 + a1 + a2 + a3;
+        out[i + 1] = b0 + b1 + b2 + b3;
+        out[i + 2] = c0 + c1 + c2 + c3;
+        out[i + 3] = e0 + e1 + e2 + e3;
+      }
+    }
+    for (; i < rows.length; i++) out[i] = this.scoreRow(query, rows[i] as number);
+    return out;
+  }
+
+  /**
    * The `limit` best rows of the groups in `inGroups` (all rows when undefined) with their cosine, best first
    * (equal scores in row order): scored and selected in onnxruntime when accelerated (int8 candidates re-scored
    * exactly from the float32 rows), else the JavaScript loop.
@@ -129,8 +193,7 @@ export class VectorIndex {
     if (!scorer) return topK(this.scores(query), this.allowed(inGroups), limit);
     if (!scorer.approximate) return topK(await scorer.scores(query), this.allowed(inGroups), limit);
     const { rows } = await scorer.top(query, Math.max(limit * RESCORE_FACTOR, RESCORE_MIN), inGroups);
-    const exact = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) exact[i] = this.scoreRow(query, rows[i] as number);
+    const exact = this.scoreRows(query, rows);
     const order = Array.from(rows.keys());
     order.sort(
       (a, b) => (exact[b] as number) - (exact[a] as number) || (rows[a] as number) - (rows[b] as number),

@@ -52,6 +52,20 @@ describe('exact vector ranking', () => {
     expect((await index.rank(query, 2)).map((r) => r.index)).toEqual([0, 2]);
   });
 
+  it('re-scores rows four at a time with the same sums as one at a time', () => {
+    for (const d of [384, 6]) {
+      const vectors = randomUnitVectors(50, d, 3);
+      const index = new VectorIndex(d, vectors);
+      const query = randomUnitVectors(1, d, 4)[0] as Float32Array;
+      for (const count of [0, 1, 3, 4, 7, 50]) {
+        const rows = Int32Array.from({ length: count }, (_, i) => (i * 17) % 50);
+        expect(Array.from(index.scoreRows(query, rows))).toEqual(
+          Array.from(rows, (r) => index.scoreRow(query, r)),
+        );
+      }
+    }
+  });
+
   it('keeps the k best of many in order', () => {
     const scores = Float32Array.of(0.1, 0.9, 0.5, 0.7, 0.3);
     expect(topK(scores, () => true, 3)).toEqual([

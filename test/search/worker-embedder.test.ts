@@ -62,6 +62,15 @@ describe('the worker-thread embedder', () => {
     const { vector, ranked } = await pool.embedAndRank('How is tuberculosis spread?', 't', [0], 5);
     expect(ranked.map((r) => r.index)).toEqual(index.query(vector, (row) => row < 2, 5).map((r) => r.index));
     expect(ranked[0]?.index).toBe(0);
+    // The vector first (before the ranking comes), the same ranking.
+    const early: Float32Array[] = [];
+    const withEarly = await pool.embedAndRank('How is tuberculosis spread?', 't', [0], 5, (v) => {
+      early.push(v);
+    });
+    expect(early).toHaveLength(1);
+    expect(Array.from(withEarly.vector)).toEqual(Array.from(vector));
+    expect(Array.from(early[0] as Float32Array)).toEqual(Array.from(vector));
+    expect(withEarly.ranked).toEqual(ranked);
     await pool.dropVectors('t');
     await expect(pool.embedAndRank('x', 't', [0], 5)).rejects.toThrow('no vectors loaded');
   });

@@ -19,11 +19,21 @@ export type WorkerRequest =
   | { id: number; op: 'time'; text: string }
   | { id: number; op: 'load'; key: string; matrix: Float32Array; rowLangs: Uint8Array }
   | { id: number; op: 'drop'; key: string }
-  | { id: number; op: 'query'; text: string; key: string; langs: number[]; limit: number };
+  | {
+      id: number;
+      op: 'query';
+      text: string;
+      key: string;
+      langs: number[];
+      limit: number;
+      /** Post the question's vector as soon as it is computed (an `early` reply), before ranking. */
+      early?: boolean;
+    };
 
 export type WorkerReply =
   | { type: 'ready'; modelId: string; dimensions: number; maxTokens: number }
   | { type: 'failed'; message: string }
+  | { id: number; early: true; vectors: Float32Array }
   | { id: number; ok: true; vectors?: Float32Array; ms?: number; indices?: Int32Array; scores?: Float32Array }
   | { id: number; ok: false; message: string };
 
@@ -83,9 +93,17 @@ try {
         const [vector] = await embedder.embed([request.text]);
         const index = indexes.get(request.key);
         if (!vector || !index) throw new Error(`no vectors loaded under ${request.key}`);
+        // The bot's thread can use the vector (e.g. the semantic danger check) while this thread ranks.
+        if (request.early)
+          parentPort?.postMessage({ id: request.id, early: true, vectors: vector } satisfies WorkerReply);
         const ranked = await index.rank(vector, request.limit, request.langs);
         const indices = Int32Array.from(ranked, (r) => r.index);
         const best = Float32Array.from(ranked, (r) => r.score);
+        if (request.early)
+          return {
+            reply: { id: request.id, ok: true, indices, scores: best },
+            transfer: [indices.buffer, best.buffer],
+          };
         return {
           reply: { id: request.id, ok: true, vectors: vector, indices, scores: best },
           transfer: [vector.buffer as ArrayBuffer, indices.buffer, best.buffer],

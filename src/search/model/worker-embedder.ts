@@ -40,6 +40,8 @@ const DEFAULT_IDLE_MS = 60_000;
 interface Pending {
   resolve(reply: Extract<WorkerReply, { ok: true }>): void;
   reject(error: Error): void;
+  /** An `early` reply's vector, before the final reply. */
+  early?(vector: Float32Array): void;
 }
 
 /** One worker thread and its requests in flight. */
@@ -66,6 +68,14 @@ class Lane {
           } else reject(new Error(`the embedding worker could not load the model: ${reply.message}`));
           return;
         }
+        if ('early' in reply) {
+          try {
+            this.pending.get(reply.id)?.early?.(reply.vectors);
+          } catch {
+            // The caller's own work on the vector: its failure must not stop this thread.
+          }
+          return;
+        }
         const pending = this.pending.get(reply.id);
         this.pending.delete(reply.id);
         if (!pending) return;
@@ -87,17 +97,25 @@ class Lane {
   }
 
   /** Posts at once when the worker is ready (so the caller's next synchronous work overlaps with it). */
-  request(message: RequestBody, transfer: ArrayBuffer[] = []): Promise<Extract<WorkerReply, { ok: true }>> {
-    if (this.isReady) return this.post(message, transfer);
-    return this.ready.then(() => this.post(message, transfer));
+  request(
+    message: RequestBody,
+    transfer: ArrayBuffer[] = [],
+    early?: (vector: Float32Array) => void,
+  ): Promise<Extract<WorkerReply, { ok: true }>> {
+    if (this.isReady) return this.post(message, transfer, early);
+    return this.ready.then(() => this.post(message, transfer, early));
   }
 
-  private post(message: RequestBody, transfer: ArrayBuffer[]): Promise<Extract<WorkerReply, { ok: true }>> {
+  private post(
+    message: RequestBody,
+    transfer: ArrayBuffer[],
+    early?: (vector: Float32Array) => void,
+  ): Promise<Extract<WorkerReply, { ok: true }>> {
     if (this.closed) return Promise.reject(new Error('the embedding worker stopped'));
     const id = this.nextId++;
     this.busy++;
     const request = new Promise<Extract<WorkerReply, { ok: true }>>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, early });
       this.worker.postMessage({ ...message, id } as WorkerRequest, transfer);
     }).finally(() => {
       this.busy--;
@@ -262,13 +280,24 @@ export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Prom
       if (!loaded.delete(key)) return;
       await query?.request({ op: 'drop', key }).catch(() => undefined);
     },
-    async embedAndRank(text, key, langs, limit) {
+    async embedAndRank(text, key, langs, limit, onVector) {
       if (closed) throw new Error('embedder is closed');
-      const reply = await queryLane().request({ op: 'query', text, key, langs, limit });
+      let vector: Float32Array | undefined;
+      const early = onVector
+        ? (v: Float32Array) => {
+            vector = v;
+            onVector(v);
+          }
+        : undefined;
+      const reply = await queryLane().request(
+        { op: 'query', text, key, langs, limit, early: early !== undefined },
+        [],
+        early,
+      );
       const indices = reply.indices as Int32Array;
       const scores = reply.scores as Float32Array;
       const ranked: Ranked[] = Array.from(indices, (index, i) => ({ index, score: scores[i] as number }));
-      return { vector: reply.vectors as Float32Array, ranked };
+      return { vector: (reply.vectors ?? vector) as Float32Array, ranked };
     },
     async close(): Promise<void> {
       if (closed) return;
