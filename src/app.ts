@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import { ContentInvalidError } from './content/catalog.js';
 import { LiveContent } from './content/live-content.js';
 import { loadContent } from './content/load-content.js';
+import { liveContentDir } from './content/versions/version-store.js';
 import { formatError } from './content/yaml-file.js';
 import { type Clock, type Ids, randomIds, systemClock } from './core/clock.js';
 import { Engine } from './core/engine.js';
@@ -68,7 +69,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.warn({ file }, 'journal had a torn last line (crash mid-write); it was dropped'),
   });
   try {
-    const loaded = await loadContent(options.contentDir ?? contentDir);
+    // The current published version in DATA_DIR/content/, else the repository's content/ (version 1).
+    const loaded = await loadContent(
+      options.contentDir ?? (await liveContentDir(config.DATA_DIR, contentDir)),
+    );
     if (loaded.errors.length > 0) throw new ContentInvalidError(loaded.errors.map(formatError));
     const cacheDir = config.CACHE_DIR ?? join(config.DATA_DIR, 'cache');
     const search = new SearchService({

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { LowdbStore } from '../src/store/lowdb/lowdb-store.js';
 import { tempDataDir, testCacheDir } from './support/fakes.js';
 import { run, spawnTs, waitForLine } from './support/processes.js';
@@ -283,5 +284,58 @@ describe('screen on the command line', () => {
     expect(lines[0]).toMatchObject({ urgency: 'routine', reasons: ['high'] });
     expect(lines[1]).toEqual({ error: 'unknown_questionnaire' });
     expect(lines[2]).toMatchObject({ error: 'invalid_answers' });
+  });
+});
+
+describe('content versions on the command line', () => {
+  it('publishes an article that search on the same DATA_DIR finds, lists the history, rolls back, refuses bad input', async () => {
+    const dataDir = tempDataDir();
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', CACHE_DIR: testCacheDir() };
+    const article = parse(readFileSync(join('content', 'library', 'tb', 'tb-myths.en.yaml'), 'utf8'));
+    article.id = 'tb-quokka-care';
+    article.title = 'Quokka care for TB clinics';
+    article.related = [];
+    article.sections = [
+      { id: 'only', heading: 'Quokkas', body: 'Quokkas near a TB clinic do not spread TB.' },
+    ];
+    const file = join(dataDir, 'tb-quokka-care.en.yaml');
+    writeFileSync(file, stringify(article));
+
+    const published = await run('src/cli/main.ts', ['content', 'publish', file, '--note', 'quokkas'], env);
+    expect(published.code).toBe(0);
+    expect(published.stdout).toContain('Published version 2: 1 added: +library/tb/tb-quokka-care.en.yaml');
+    expect(published.stdout).toContain('keeps serving the previous version until it restarts');
+
+    const search = await run('src/cli/main.ts', ['search', '--json', 'do quokkas spread TB?'], env);
+    expect(search.code).toBe(0);
+    expect(JSON.parse(search.stdout).hits[0]).toMatchObject({ item: 'tb-quokka-care' });
+
+    const history = await run('src/cli/main.ts', ['content', 'history', '--json'], env);
+    expect(JSON.parse(history.stdout)).toEqual([
+      expect.objectContaining({ version: 1, by: 'repository', current: false }),
+      expect.objectContaining({
+        version: 2,
+        by: 'cli',
+        note: 'quokkas',
+        current: true,
+        changes: { added: ['library/tb/tb-quokka-care.en.yaml'], changed: [], removed: [] },
+      }),
+    ]);
+
+    writeFileSync(file, stringify({ ...article, sections: [{ id: 'only', heading: 7 }] }));
+    const invalid = await run('src/cli/main.ts', ['content', 'publish', file], env);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(/^library\/tb\/tb-quokka-care\.en\.yaml: line \d+: sections\[0\]/m);
+    expect(invalid.stderr).toContain('nothing was published');
+
+    const rollback = await run('src/cli/main.ts', ['content', 'rollback', '1'], env);
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toContain('Published version 3 (rollback to 1): 1 removed');
+    const after = await run('src/cli/main.ts', ['search', '--json', 'do quokkas spread TB?'], env);
+    expect(JSON.parse(after.stdout).hits.map((h: { item: string }) => h.item)).not.toContain(
+      'tb-quokka-care',
+    );
+    const text = await run('src/cli/main.ts', ['content', 'history'], env);
+    expect(text.stdout).toMatch(/^\* 3 .* cli "rollback to 1"/m);
   });
 });

@@ -2,6 +2,11 @@ import { Command, Option } from 'commander';
 import { ROLES } from '../accounts/types.js';
 import { chatCommand } from './commands/chat.js';
 import { contentStatsCommand, contentValidateCommand } from './commands/content.js';
+import {
+  contentHistoryCommand,
+  contentPublishCommand,
+  contentRollbackCommand,
+} from './commands/content-versions.js';
 import { gapsCommand } from './commands/gaps.js';
 import { inviteCommand } from './commands/invite.js';
 import { screenCommand } from './commands/screen.js';
@@ -80,6 +85,22 @@ content
   .description('what the content holds per kind, topic and language')
   .option('--json', 'machine-readable')
   .action(contentStatsCommand);
+content
+  .command('publish')
+  .description('validate a content file or .zip against the live content, then make it the live version')
+  .argument('<file>', 'a .yaml, .yml or .md file, or a .zip of several (paths inside content/)')
+  .option('--note <text>', 'why: kept in the history')
+  .action(contentPublishCommand);
+content
+  .command('history')
+  .description('the content versions: who published what, when and why')
+  .option('--json', 'a JSON array')
+  .action(contentHistoryCommand);
+content
+  .command('rollback')
+  .description('make version N live again (recorded as a new version)')
+  .argument('<n>', 'the version number (see content history)')
+  .action(contentRollbackCommand);
 
 try {
   await program.parseAsync(process.argv);
