@@ -228,6 +228,16 @@ describe('danger detection: ways of speaking (hand-written, none from the evalua
     expect(detector.read('she already does not know where she is').positive.has('confused')).toBe(true);
   });
 
+  it('offers the questionnaire of the person the question is about, for a sign several questionnaires share', () => {
+    const questionnaire = (q: string) => detector.detect(q)?.questionnaire ?? null;
+    expect(questionnaire('my client is 7 months pregnant and she is having fits')).toBe(
+      'pregnancy-danger-signs',
+    );
+    expect(questionnaire('the newborn of my client had fits this morning')).toBe('newborn-danger-signs');
+    expect(questionnaire('mtoto wa mteja wangu ana degedege')).toBe('child-danger-signs');
+    expect(questionnaire('a criança da minha cliente está com convulsões')).toBe('child-danger-signs');
+  });
+
   it('a resolved clause before the sign is about someone else', () => {
     expect(sign('client 1 is now fine. client 2 is pregnant and bleeding heavily')).toBe(
       'pregnancy-danger-signs:vaginal_bleeding',

@@ -166,10 +166,35 @@ interface Pattern {
 interface CompiledSign {
   sign: string;
   questionnaire: string;
+  /** The same sign in other questionnaires (`also`): convulsions are a danger sign in pregnancy and in a baby.
+   * The sign keeps its one id; the questionnaire offered follows who the question is about. */
+  alternatives: string[];
   advice: string;
   /** One entry per description: the concepts it needs ("!x" negated). */
   needs: string[][];
   english: string[];
+}
+
+/**
+ * Who each danger-sign questionnaire is about, most specific first: a sign several questionnaires share is offered
+ * with the questionnaire of the person the question is about ("the baby has fits" -> newborn or child signs).
+ */
+const SUBJECTS: [questionnaire: string, concepts: string[]][] = [
+  ['newborn-danger-signs', ['newborn']],
+  ['postnatal-danger-signs', ['postpartum']],
+  ['pregnancy-danger-signs', ['pregnant']],
+  ['child-danger-signs', ['child', 'baby']],
+];
+
+function forWhom(sign: CompiledSign, reading: Reading): { sign: string; questionnaire: string } {
+  if (sign.alternatives.length > 0) {
+    const questionnaires = [sign.questionnaire, ...sign.alternatives.map((id) => id.split(':')[0] ?? '')];
+    for (const [questionnaire, concepts] of SUBJECTS) {
+      if (questionnaires.includes(questionnaire) && concepts.some((c) => reading.positive.has(c)))
+        return { sign: sign.sign, questionnaire };
+    }
+  }
+  return { sign: sign.sign, questionnaire: sign.questionnaire };
 }
 
 /** What a question says, as concepts. */
@@ -229,7 +254,14 @@ export class DangerDetector {
             if (lang === 'en') english.push(description);
           }
         }
-        this.signs.push({ sign: entry.id, questionnaire, advice: entry.advice, needs, english });
+        this.signs.push({
+          sign: entry.id,
+          questionnaire,
+          alternatives: entry.also,
+          advice: entry.advice,
+          needs,
+          english,
+        });
       }
     }
   }
@@ -448,7 +480,7 @@ export class DangerDetector {
     }
     if (!best) return null;
     const { sign } = best;
-    return { sign: sign.sign, questionnaire: sign.questionnaire, advice: sign.advice, via: 'words' };
+    return { ...forWhom(sign, reading), advice: sign.advice, via: 'words' };
   }
 
   /**
@@ -509,13 +541,7 @@ export class DangerDetector {
     if (bestScore < this.minCosine) return null;
     const sign = this.signs[owner[bestRow] as number];
     if (!sign) return null;
-    return {
-      sign: sign.sign,
-      questionnaire: sign.questionnaire,
-      advice: sign.advice,
-      via: 'meaning',
-      score: bestScore,
-    };
+    return { ...forWhom(sign, reading), advice: sign.advice, via: 'meaning', score: bestScore };
   }
 
   /** Every sign id the data describes (for the content check and tests). */
