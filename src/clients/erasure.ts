@@ -1,3 +1,4 @@
+import { clearFlow, type Session } from '../core/session.js';
 import type { JournalRecord, RewriteRule } from '../store/port.js';
 import { anonymised } from './record-index.js';
 import type { ReferralEvent, ScreeningJournalRecord } from './types.js';
@@ -22,14 +23,8 @@ export const eraseClientRule: RewriteRule = (clientId) => ({
   // to the start: what they had on screen named her. Message ids and language are kept.
   sessions: (session) => {
     if (!JSON.stringify(session ?? null).includes(clientId)) return session;
-    return {
-      ...(session as Record<string, unknown>),
-      flow: null,
-      step: '',
-      state: null,
-      content: null,
-      stack: [],
-      pending: null,
-    };
+    const reset = { ...(session as Session) };
+    clearFlow(reset);
+    return reset;
   },
 });

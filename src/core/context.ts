@@ -7,7 +7,7 @@ import { DONE_ID, withMultipleExtras } from './choice-input.js';
 import type { AskOptions, FlowContext, PushReport } from './flow.js';
 import type { Choice, Inbound, OutMessage } from './messages.js';
 import type { FlowServices } from './services.js';
-import type { Session } from './session.js';
+import { clearFlow, type Session } from './session.js';
 
 export interface ContextHooks {
   startFlow(ctx: ConversationContext, id: string, args?: Record<string, unknown>): Promise<void>;
@@ -138,12 +138,7 @@ export class ConversationContext implements FlowContext {
   }
 
   endFlow(): void {
-    this.session.flow = null;
-    this.session.step = '';
-    this.session.state = null;
-    this.session.content = null;
-    this.session.stack = [];
-    this.session.pending = null;
+    clearFlow(this.session);
   }
 
   showMenu(intro?: string): Promise<void> {

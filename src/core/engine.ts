@@ -12,7 +12,7 @@ import type { Inbound, OutMessage } from './messages.js';
 import { addressKey } from './messages.js';
 import { safeError } from './safe-error.js';
 import type { FlowServices, Services } from './services.js';
-import { emptySession, loadSession, type Session } from './session.js';
+import { clearFlow, emptySession, loadSession, type Session } from './session.js';
 
 /** Longer texts are refused politely: no question we answer needs more, and it bounds the work per message. */
 export const MAX_TEXT_LENGTH = 2000;
@@ -200,14 +200,14 @@ export class Engine {
       notices.push('session.restarted');
     } else if (session.flow && !this.fits(session)) {
       logger.warn({ user: who(), flow: session.flow }, 'stored flow state does not fit its flow; restarted');
-      this.reset(session);
+      clearFlow(session);
       notices.push('session.restarted');
     } else if (
       session.flow &&
       session.flow !== 'menu' &&
       now.getTime() - Date.parse(session.updatedAt) > this.idleMs()
     ) {
-      this.reset(session);
+      clearFlow(session);
       notices.push('session.expired');
     }
     const hint = inbound.langHint?.slice(0, 2);
@@ -289,15 +289,6 @@ export class Engine {
       if (!flow) return false;
       return !flow.accepts || flow.accepts(f.step, f.state);
     });
-  }
-
-  private reset(session: Session): void {
-    session.flow = null;
-    session.step = '';
-    session.state = null;
-    session.content = null;
-    session.stack = [];
-    session.pending = null;
   }
 
   private async dispatch(ctx: ConversationContext): Promise<void> {

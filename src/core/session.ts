@@ -60,6 +60,18 @@ export const emptySession = (at: Date): Session => ({
   updatedAt: at.toISOString(),
 });
 
+/** Leaves the conversation: no flow, no state, no callers waiting, nothing on screen (message ids and language stay). */
+export function clearFlow(
+  session: Pick<Session, 'flow' | 'step' | 'state' | 'content' | 'stack' | 'pending'>,
+): void {
+  session.flow = null;
+  session.step = '';
+  session.state = null;
+  session.content = null;
+  session.stack = [];
+  session.pending = null;
+}
+
 export type LoadedSession =
   | { kind: 'ok'; session: Session }
   /** Stored by an older release or damaged: the message ids and language are kept, the flow is not. */

@@ -1,6 +1,7 @@
 import { LANGUAGES, type Lang } from '../accounts/types.js';
 import type { Catalog } from '../content/catalog.js';
 import type { Logger } from '../logging/logger.js';
+import type { Reading } from './danger/detector.js';
 import { type DangerDetector, type DangerMatch, dangerDetectorOf, embedDangerSigns } from './danger/index.js';
 import { type Embedder, isVectorRanker } from './embedder.js';
 import { GlossaryExpander } from './glossary-expansion.js';
@@ -285,18 +286,19 @@ export class SearchEngine {
     // first, and do everything else here meanwhile (danger phrases, BM25), so only fusion follows the pass.
     let semantic: Promise<Ranked[]> | null = null;
     let queryVector: Float32Array | undefined;
-    /** The danger sign by words (undefined until read below). */
+    /** The question as danger detection reads it, once, and the sign its words name (undefined until read below). */
+    let reading: Reading | undefined;
     let byWords: DangerMatch | null | undefined;
     /** The semantic danger check, when it ran as soon as the vector came (while the worker still ranked). */
     let byMeaning: { match: DangerMatch | null } | null = null;
     if (mode !== 'keyword' && query !== '' && vectors && embedder) {
       const codes = langs.map((l) => LANGUAGES.indexOf(l));
       if (this.rankerKey && isVectorRanker(embedder)) {
-        // The worker posts the vector before it ranks: the semantic danger check (which reads the question again,
-        // ~0.1 ms) runs here meanwhile instead of after the ranking.
+        // The worker posts the vector before it ranks: the semantic danger check runs here meanwhile instead of
+        // after the ranking (when the words found nothing).
         const onVector = (vector: Float32Array) => {
           queryVector = vector;
-          if (byWords === null) byMeaning = { match: this.urgent.withVector(query, vector) };
+          if (reading && byWords === null) byMeaning = { match: this.urgent.byMeaning(reading, vector) };
         };
         semantic = embedder
           .embedAndRank(semanticText, this.rankerKey, codes, CANDIDATES, onVector)
@@ -314,8 +316,9 @@ export class SearchEngine {
       }
     }
     expansion ??= this.expander.expansion(query, lang);
-    let danger = this.urgent.detect(query);
-    byWords = danger;
+    reading = this.urgent.read(query);
+    byWords = this.urgent.match(reading);
+    let danger = byWords;
     const rankings: Ranked[][] = [];
     let cosine = 0;
     let keyword = 0;
@@ -334,7 +337,7 @@ export class SearchEngine {
         void embedDangerSigns(this.urgent, embedder).catch(() => undefined);
       danger ??= byMeaning
         ? (byMeaning as { match: DangerMatch | null }).match
-        : this.urgent.withVector(query, queryVector);
+        : this.urgent.byMeaning(reading, queryVector);
     }
     const hits = this.fuse(rankings, lang, mode, k);
     const minCosine = lang === 'en' ? this.confidence.minCosineEnglish : this.confidence.minCosineOther;

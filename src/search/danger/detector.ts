@@ -520,9 +520,12 @@ export class DangerDetector {
    */
   withVector(question: string, vector: Float32Array | null | undefined): DangerMatch | null {
     const reading = this.read(question);
-    const byWords = this.match(reading);
-    if (byWords || !vector || !this.vectors || reading.general || reading.resolved || !reading.someone)
-      return byWords;
+    return this.match(reading) ?? this.byMeaning(reading, vector);
+  }
+
+  /** The semantic path alone, on a question already read (search reads it once, while the model runs). */
+  byMeaning(reading: Reading, vector: Float32Array | null | undefined): DangerMatch | null {
+    if (!vector || !this.vectors || reading.general || reading.resolved || !reading.someone) return null;
     const symptoms = [...reading.positive].filter((c) => !CONTEXT.has(c) && !c.startsWith('bp_'));
     if (symptoms.length === 0) return null;
     const { matrix, dimensions, owner } = this.vectors;
