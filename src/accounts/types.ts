@@ -19,6 +19,11 @@ export interface User {
   lastAddress: string | null;
   createdAt: string;
   invitedBy: string | null;
+  /**
+   * May approve content (review records, questionnaire logic, danger signs, emergency numbers): a permission an
+   * admin gives to a trainer or to a new account, apart from the role. Absent means no.
+   */
+  clinician?: boolean;
   /** A short-lived code that joins another channel to this account (/link); absent when none is pending. */
   link?: { code: string; expiresAt: string } | null;
 }

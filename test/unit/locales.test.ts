@@ -18,23 +18,29 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map(
 
 describe('UI strings', () => {
   const resources = readLocales(localesDir);
-  const en = flatten(resources.en?.translation as Tree);
+  const namespaces = Object.keys(resources.en ?? {});
 
   for (const lang of LANGUAGES.filter((l) => l !== 'en')) {
-    it(`${lang} has every key en has, with the same placeholders, and nothing extra`, () => {
-      const other = flatten(resources[lang]?.translation as Tree);
-      expect(
-        [...en.keys()].filter((k) => !other.has(k)),
-        `${lang} lacks`,
-      ).toEqual([]);
-      expect(
-        [...other.keys()].filter((k) => !en.has(k)),
-        `${lang} has extra`,
-      ).toEqual([]);
-      for (const [key, text] of en) {
-        expect(placeholders(other.get(key) ?? ''), `${lang} ${key}`).toEqual(placeholders(text));
-        expect((other.get(key) ?? '').trim(), `${lang} ${key} is empty`).not.toBe('');
-      }
+    for (const ns of namespaces) {
+      it(`${lang} ${ns}: every key en has, with the same placeholders, and nothing extra`, () => {
+        const en = flatten((resources.en?.[ns] ?? {}) as Tree);
+        const other = flatten((resources[lang]?.[ns] ?? {}) as Tree);
+        expect(
+          [...en.keys()].filter((k) => !other.has(k)),
+          `${lang} lacks`,
+        ).toEqual([]);
+        expect(
+          [...other.keys()].filter((k) => !en.has(k)),
+          `${lang} has extra`,
+        ).toEqual([]);
+        for (const [key, text] of en) {
+          expect(placeholders(other.get(key) ?? ''), `${lang} ${key}`).toEqual(placeholders(text));
+          expect((other.get(key) ?? '').trim(), `${lang} ${key} is empty`).not.toBe('');
+        }
+      });
+    }
+    it(`${lang} has no namespace en lacks`, () => {
+      expect(Object.keys(resources[lang] ?? {}).filter((ns) => !namespaces.includes(ns))).toEqual([]);
     });
   }
 
