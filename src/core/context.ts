@@ -4,18 +4,24 @@ import type { ContentVersion } from '../content/live-content.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { StoreView } from '../store/port.js';
 import { DONE_ID, withMultipleExtras } from './choice-input.js';
-import type { AskOptions, FlowContext, PushReport } from './flow.js';
+import type { AskOptions, FlowContext, FlowStartOptions, PushReport } from './flow.js';
 import type { Choice, Inbound, OutMessage } from './messages.js';
 import type { FlowServices } from './services.js';
 import { clearFlow, type Session } from './session.js';
 
 export interface ContextHooks {
-  startFlow(ctx: ConversationContext, id: string, args?: Record<string, unknown>): Promise<void>;
+  startFlow(
+    ctx: ConversationContext,
+    id: string,
+    args?: Record<string, unknown>,
+    options?: FlowStartOptions,
+  ): Promise<void>;
   call(
     ctx: ConversationContext,
     id: string,
     args: Record<string, unknown>,
     returnStep: string,
+    options?: FlowStartOptions,
   ): Promise<void>;
   finish(ctx: ConversationContext, result: unknown): Promise<void>;
   showMenu(ctx: ConversationContext, intro?: string): Promise<void>;
@@ -125,12 +131,17 @@ export class ConversationContext implements FlowContext {
     this.session.pending = null;
   }
 
-  startFlow(id: string, args?: Record<string, unknown>): Promise<void> {
-    return this.hooks.startFlow(this, id, args);
+  startFlow(id: string, args?: Record<string, unknown>, options?: FlowStartOptions): Promise<void> {
+    return this.hooks.startFlow(this, id, args, options);
   }
 
-  call(id: string, args: Record<string, unknown>, returnStep: string): Promise<void> {
-    return this.hooks.call(this, id, args, returnStep);
+  call(
+    id: string,
+    args: Record<string, unknown>,
+    returnStep: string,
+    options?: FlowStartOptions,
+  ): Promise<void> {
+    return this.hooks.call(this, id, args, returnStep, options);
   }
 
   finish(result?: unknown): Promise<void> {

@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import type { Role } from '../accounts/types.js';
-import type { AskOptions, DeliveryReport, Flow, FlowContext, FlowInput } from './flow.js';
+import type {
+  AskOptions,
+  DeliveryReport,
+  Flow,
+  FlowContext,
+  FlowInput,
+  FlowStartOptions,
+  Permission,
+} from './flow.js';
 import type { Choice } from './messages.js';
 
 /**
@@ -15,7 +23,12 @@ export interface StepContext<S, Step extends string> extends Omit<FlowContext, '
   goto(step: Step): void;
   ask(text: string, choices: Choice[], options?: AskOptions): void;
   /** Runs another flow; when it finishes with a result, this flow's `returnStep` hears it in `onResult`. */
-  call(id: string, args: Record<string, unknown>, returnStep: Step): Promise<void>;
+  call(
+    id: string,
+    args: Record<string, unknown>,
+    returnStep: Step,
+    options?: FlowStartOptions,
+  ): Promise<void>;
 }
 
 export interface StepDefinition<S, Step extends string> {
@@ -31,6 +44,8 @@ export interface FlowDefinition<S, Step extends string> {
   /** A short prefix for this flow's choice ids (callback data is short on Telegram); default: the id. */
   ns?: string;
   roles: readonly Role[] | null;
+  /** A permission needed besides the role (e.g. approving content). */
+  permission?: Permission;
   acceptsDocuments?: boolean;
   /** The schema of the flow's state. A stored state that does not fit restarts the flow politely. */
   state: z.ZodType<S>;
@@ -57,7 +72,8 @@ export function defineFlow<S, Step extends string>(def: FlowDefinition<S, Step>)
           choices.map((c) => ({ id: `${prefix}${c.id}`, label: c.label })),
           options,
         ),
-      call: (id: string, args: Record<string, unknown>, step: Step) => ctx.call(id, args, step),
+      call: (id: string, args: Record<string, unknown>, step: Step, options?: FlowStartOptions) =>
+        ctx.call(id, args, step, options),
     };
     // A view of the engine's context: methods run on the context itself, `state` and `step` read the session.
     return new Proxy(ctx, {
@@ -102,6 +118,7 @@ export function defineFlow<S, Step extends string>(def: FlowDefinition<S, Step>)
   return {
     id: def.id,
     roles: def.roles,
+    ...(def.permission ? { permission: def.permission } : {}),
     ...(def.acceptsDocuments ? { acceptsDocuments: true } : {}),
     accepts: (step, state) => isStep(step) && def.state.safeParse(state).success,
     async start(ctx, args) {

@@ -6,7 +6,15 @@ import { assertNever } from './assert-never.js';
 import { DONE_ID, matchTypedChoice, NONE_ID } from './choice-input.js';
 import { parseCommand } from './commands.js';
 import { type ContextHooks, ConversationContext, type PendingPush } from './context.js';
-import type { DeliveryReport, Feature, Flow, FlowInput, MenuEntry } from './flow.js';
+import type {
+  DeliveryReport,
+  Feature,
+  Flow,
+  FlowInput,
+  FlowStartOptions,
+  MenuEntry,
+  Permission,
+} from './flow.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Inbound, OutMessage } from './messages.js';
 import { addressKey } from './messages.js';
@@ -44,6 +52,8 @@ export class Engine {
   private readonly flowServices: FlowServices;
   private readonly hooks: ContextHooks;
   private freeText: Feature['freeText'];
+  private documents: Feature['documents'];
+  private readonly links = new Map<string, NonNullable<Feature['links']>[string]>();
 
   constructor(
     private readonly services: Services,
@@ -57,6 +67,11 @@ export class Engine {
       this.menu.push(...(feature.menu ?? []));
       for (const [name, command] of Object.entries(feature.commands ?? {})) this.commands.set(name, command);
       if (feature.freeText) this.freeText = feature.freeText;
+      if (feature.documents) this.documents = feature.documents;
+      for (const [name, link] of Object.entries(feature.links ?? {})) {
+        if (this.links.has(name)) throw new Error(`link @${name} registered twice`);
+        this.links.set(name, link);
+      }
     }
     this.flows.set('menu', this.menuFlow());
     this.menu.sort((a, b) => a.order - b.order);
@@ -64,8 +79,8 @@ export class Engine {
     const { store: _store, records: _records, ...flowServices } = services;
     this.flowServices = flowServices;
     this.hooks = {
-      startFlow: (c, id, args) => this.startFlow(c, id, args),
-      call: (c, id, args, returnStep) => this.call(c, id, args, returnStep),
+      startFlow: (c, id, args, options) => this.startFlow(c, id, args, options),
+      call: (c, id, args, returnStep, options) => this.call(c, id, args, returnStep, options),
       finish: (c, result) => this.finish(c, result),
       showMenu: (c, intro) => this.showMenu(c, intro),
     };
@@ -83,7 +98,9 @@ export class Engine {
 
   /** Menu entries a person of this role sees, in order. */
   menuFor(user: User): MenuEntry[] {
-    return this.menu.filter((entry) => entry.roles.includes(user.role));
+    return this.menu.filter(
+      (entry) => entry.roles.includes(user.role) && hasPermission(user, entry.permission),
+    );
   }
 
   /**
@@ -301,8 +318,21 @@ export class Engine {
       case 'document': {
         const flow = session.flow ? this.flows.get(session.flow) : undefined;
         if (ctx.user && flow?.acceptsDocuments) return flow.onInput(ctx, payload);
-        ctx.say(ctx.t('input.documentNotExpected'));
-        return this.remind(ctx);
+        if (!ctx.user) return this.welcomeStranger(ctx);
+        const documents = this.documents;
+        if (!documents) {
+          ctx.say(ctx.t('input.documentNotExpected'));
+          return this.remind(ctx);
+        }
+        if (!documents.roles.includes(ctx.user.role)) {
+          // Nothing is read: only trainers and admins publish content.
+          ctx.say(ctx.t('input.onlyTrainersPublish'));
+          return this.remind(ctx);
+        }
+        await this.startFlow(ctx, documents.flow, { viaDocument: true });
+        const started = this.flows.get(documents.flow);
+        if (ctx.session.flow === documents.flow && started) return started.onInput(ctx, payload);
+        return;
       }
       case 'choice':
         return this.onChoice(ctx, payload.id);
@@ -385,6 +415,14 @@ export class Engine {
   }
 
   private async onChoice(ctx: ConversationContext, id: string): Promise<void> {
+    if (id.startsWith('@') && ctx.user) {
+      const link = this.link(id);
+      if (link) {
+        const flow = this.flows.get(link.flow);
+        if (flow && link.roles.includes(ctx.user.role) && hasPermission(ctx.user, link.permission))
+          return this.startFlow(ctx, link.flow, { [link.arg]: link.value });
+      }
+    }
     const pending = ctx.session.pending;
     const flow = ctx.session.flow ? this.flows.get(ctx.session.flow) : undefined;
     const known = pending?.choices.some((c) => c.id === id);
@@ -436,13 +474,17 @@ export class Engine {
   }
 
   private allowed(ctx: ConversationContext, flow: Flow): boolean {
-    return !flow.roles || (ctx.user !== null && flow.roles.includes(ctx.user.role));
+    if (!flow.roles) return true;
+    return (
+      ctx.user !== null && flow.roles.includes(ctx.user.role) && hasPermission(ctx.user, flow.permission)
+    );
   }
 
   private async startFlow(
     ctx: ConversationContext,
     id: string,
     args?: Record<string, unknown>,
+    options?: FlowStartOptions,
   ): Promise<void> {
     const flow = this.flows.get(id);
     if (!flow) throw new Error(`unknown flow ${id}`);
@@ -451,8 +493,17 @@ export class Engine {
       return this.showMenu(ctx);
     }
     ctx.endFlow();
-    this.enter(ctx, id);
+    this.enter(ctx, id, options);
     await flow.start(ctx, args);
+  }
+
+  /** A link choice `@name:value`, when its name is registered. */
+  private link(id: string): (NonNullable<Feature['links']>[string] & { value: string }) | null {
+    const colon = id.indexOf(':');
+    if (colon < 2) return null;
+    const link = this.links.get(id.slice(1, colon));
+    const value = id.slice(colon + 1);
+    return link && value ? { ...link, value } : null;
   }
 
   /** Starts a sub-flow; the caller waits on the stack with the step to resume at. */
@@ -461,6 +512,7 @@ export class Engine {
     id: string,
     args: Record<string, unknown>,
     returnStep: string,
+    options?: FlowStartOptions,
   ): Promise<void> {
     const flow = this.flows.get(id);
     const caller = ctx.session.flow;
@@ -475,7 +527,7 @@ export class Engine {
       { flow: caller, step: returnStep, state: session.state, content: session.content },
     ];
     session.pending = null;
-    this.enter(ctx, id);
+    this.enter(ctx, id, options);
     await flow.start(ctx, args);
   }
 
@@ -497,12 +549,14 @@ export class Engine {
     return this.showMenu(ctx);
   }
 
-  private enter(ctx: ConversationContext, id: string): void {
+  private enter(ctx: ConversationContext, id: string, options?: FlowStartOptions): void {
     const { session } = ctx;
     session.flow = id;
     session.step = '';
     session.state = null;
-    session.content = this.services.content.current().id;
+    // A flow pinned to a version that is not live (a trainer trying a proposal) only while that version is known.
+    const pinned = options?.content && this.services.content.get(options.content);
+    session.content = pinned ? pinned.id : this.services.content.current().id;
   }
 
   private async showMenu(ctx: ConversationContext, intro?: string): Promise<void> {
@@ -552,5 +606,16 @@ export class Engine {
         return ctx.showMenu(ctx.t('menu.notUnderstood'));
       },
     };
+  }
+}
+
+/** Whether an active person holds a permission (none asked for: yes). */
+function hasPermission(user: User, permission: Permission | undefined): boolean {
+  if (!permission) return true;
+  switch (permission) {
+    case 'clinician':
+      return user.active && user.clinician === true;
+    default:
+      return assertNever(permission);
   }
 }

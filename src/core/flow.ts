@@ -14,6 +14,14 @@ export type FlowInput =
   | { kind: 'choices'; ids: string[] }
   | { kind: 'document'; name: string; mime: string; size: number; read: () => Promise<Uint8Array> };
 
+/** A permission apart from the role (see User.clinician). */
+export type Permission = 'clinician';
+
+/** Runs a flow pinned to a content version (a trainer trying a proposal before it goes live). */
+export interface FlowStartOptions {
+  content?: string;
+}
+
 export interface AskOptions {
   multiple?: boolean;
   /** Whether typed text that matches no choice goes to the flow (e.g. "type a team name or pick one"). */
@@ -70,9 +78,14 @@ export interface FlowContext {
   push(userId: string, message: OutMessage, report?: PushReport): void;
   goto(step: string): void;
   /** Replaces the running flow with another. */
-  startFlow(id: string, args?: Record<string, unknown>): Promise<void>;
+  startFlow(id: string, args?: Record<string, unknown>, options?: FlowStartOptions): Promise<void>;
   /** Runs another flow as a sub-flow; when it finishes with a result, this flow resumes at `returnStep`. */
-  call(id: string, args: Record<string, unknown>, returnStep: string): Promise<void>;
+  call(
+    id: string,
+    args: Record<string, unknown>,
+    returnStep: string,
+    options?: FlowStartOptions,
+  ): Promise<void>;
   /** Ends a sub-flow with a result for its caller; a flow nobody called just ends. */
   finish(result?: unknown): Promise<void>;
   endFlow(): void;
@@ -89,6 +102,8 @@ export interface Flow {
   readonly id: string;
   /** Roles that may run this flow; null for the registration flow strangers use. */
   readonly roles: readonly Role[] | null;
+  /** A permission the person needs besides the role. */
+  readonly permission?: Permission;
   readonly acceptsDocuments?: boolean;
   start(ctx: FlowContext, args?: Record<string, unknown>): Promise<void>;
   onInput(ctx: FlowContext, input: FlowInput): Promise<void>;
@@ -108,6 +123,8 @@ export interface MenuEntry {
   /** i18n key of the label. */
   label: string;
   roles: readonly Role[];
+  /** Shown only to people with this permission (besides the role). */
+  permission?: Permission;
   flow: string;
   /** Where it sits in the menu (lower first). */
   order: number;
@@ -121,4 +138,14 @@ export interface Feature {
   commands?: Record<string, { flow: string; roles: readonly Role[] }>;
   /** The flow that takes free text typed at the main menu (a health question), started with {question}. */
   freeText?: { flow: string; roles: readonly Role[] };
+  /**
+   * The flow that takes a document sent when no open flow expects one (a trainer's content file): started with
+   * {viaDocument: true}, then handed the document as its first input. Other roles are told politely.
+   */
+  documents?: { flow: string; roles: readonly Role[] };
+  /**
+   * Choice ids `@<name>:<value>` that work wherever they are tapped, even off screen (a button in a message the bot
+   * pushed, e.g. "open the new module"): each starts `flow` with `{[arg]: value}` for the roles given.
+   */
+  links?: Record<string, { flow: string; arg: string; roles: readonly Role[]; permission?: Permission }>;
 }
