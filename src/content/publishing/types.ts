@@ -1,7 +1,7 @@
-import type { ContentError } from '../yaml-file.js';
 import type { TreeChanges } from '../versions/content-tree.js';
 import type { UploadFile } from '../versions/upload.js';
 import type { VersionRecord } from '../versions/version-store.js';
+import type { ContentError } from '../yaml-file.js';
 
 /**
  * Publishing content through the chat (and the command line): the shapes the flows, the publisher and the preview
@@ -35,6 +35,10 @@ export interface ItemChange {
   counts: Record<string, number>;
   /** For a changed item, what else changed in words for a trainer ("title", "sections[2].body", ...), at most 10. */
   fields: string[];
+  /** For a changed item, the live item's counts (so a trainer reads "steps 6 -> 7"). */
+  countsBefore?: Record<string, number>;
+  /** An earlier version kept in questionnaires/archive/ (its version number), for stored screenings. */
+  archived?: number;
 }
 
 /** One threshold or rule of a questionnaire before and after, in the questionnaire's own terms. */
@@ -44,6 +48,8 @@ export interface LogicChange {
   place: string;
   before: string | null;
   after: string | null;
+  /** Set when the change is to an earlier version kept in the archive (its version number), not the current one. */
+  archived?: number;
 }
 
 /** Why a change needs a clinician before it goes live. */
