@@ -1,17 +1,22 @@
 import type { FlowServices } from '../core/services.js';
 import type { AuditRecord, StoreView } from '../store/port.js';
 import { makeInviteCode } from './invite-codes.js';
-import { mayInvite } from './permissions.js';
+import { mayInvite, mayManageUsers } from './permissions.js';
 import type { Invite, Role, Team, User } from './types.js';
 
 export class InviteNotAllowedError extends Error {
-  constructor(role: Role) {
-    super(`not allowed to invite a ${role}`);
+  constructor(what: string) {
+    super(`not allowed to invite a ${what}`);
     this.name = 'InviteNotAllowedError';
   }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface InviteOptions {
+  /** The new account may approve content; only an admin (or the operator's command line) may ask for it. */
+  clinician?: boolean;
+}
 
 /** What making an invite needs besides the store: the time, random codes and how long codes live. */
 export type InviteEnv = Pick<FlowServices, 'clock' | 'ids' | 'config'>;
@@ -27,8 +32,11 @@ export async function createInvite(
   actor: User | null,
   role: Role,
   teamId: string | null,
+  options: InviteOptions = {},
 ): Promise<Invite> {
   if (actor && !mayInvite(actor, role, teamId)) throw new InviteNotAllowedError(role);
+  if (options.clinician && actor && !mayManageUsers(actor))
+    throw new InviteNotAllowedError(`${role} (clinician)`);
   const now = env.clock.now();
   let code = makeInviteCode(env.ids.bytes(8));
   // Reading a code that is absent makes the write expect it still absent: two units cannot both take one code.
@@ -42,13 +50,14 @@ export async function createInvite(
     expiresAt: new Date(now.getTime() + env.config.INVITE_TTL_DAYS * DAY_MS).toISOString(),
     usedBy: null,
     usedAt: null,
+    ...(options.clinician ? { clinician: true } : {}),
   };
   await store.invites.put(invite);
   await store.journal<AuditRecord>('audit').append({
     at: invite.createdAt,
     actor: actor?.id ?? 'cli',
     action: 'invite.created',
-    detail: { role, team: teamId },
+    detail: { role, team: teamId, ...(invite.clinician ? { clinician: true } : {}) },
   });
   return invite;
 }
@@ -74,8 +83,9 @@ export type RedeemResult =
   | { ok: false; reason: Exclude<InviteStatus, 'valid'> };
 
 /**
- * Registers `candidate` with an invite code: she gets the invite's role and team, and the code is used up. A
- * supervisor's invite makes her one of the team's supervisors; she becomes its lead (`team.supervisorId`) only when
+ * Registers `candidate` with an invite code: she gets the invite's role and team (and the clinician permission when
+ * the invite gives it), and the code is used up. A supervisor's invite makes her one of the team's supervisors; she
+ * becomes its lead (`team.supervisorId`) only when
  * it has no active one, so a second supervisor never replaces the first. Everything is staged in `store`; the invite was read
  * there before it is written, so when two people race for one code only the first unit to commit wins and the
  * other fails its optimistic check (ConflictError). Run again, the other is told the code was used.
@@ -95,6 +105,7 @@ export async function redeemInvite(
     role: invite.role,
     teamId: invite.teamId,
     invitedBy: invite.createdBy,
+    ...(invite.clinician ? { clinician: true } : {}),
   };
   await store.invites.put(used);
   await store.users.put(user);

@@ -23,3 +23,6 @@ export function mayInvite(actor: User, role: Role, teamId: string | null): boole
 }
 
 export const mayManageUsers = (actor: User): boolean => actor.active && actor.role === 'admin';
+
+/** Approving content (review records, questionnaire logic, danger signs, emergency numbers) needs the permission. */
+export const mayApproveContent = (user: User): boolean => user.active && user.clinician === true;

@@ -48,4 +48,6 @@ export interface Invite {
   expiresAt: string;
   usedBy: string | null;
   usedAt: string | null;
+  /** The account made with it may approve content (see `User.clinician`); only an admin makes such an invite. */
+  clinician?: boolean;
 }

@@ -36,7 +36,8 @@ program
   .option('--team <name>', 'the team (a new team name with --role supervisor creates it)')
   .option('--country <cc>', 'ISO 3166 country code of a new team', 'ZA')
   .option('--timezone <tz>', "timezone of a new team (default: the country's)")
-  .option('--json', 'print {"code", "role", "team", "expires"}')
+  .option('--clinician', 'the new account may approve content (e.g. --role trainer --clinician)')
+  .option('--json', 'print {"code", "role", "team", "expires"} (and "clinician": true with --clinician)')
   .action(inviteCommand);
 
 program

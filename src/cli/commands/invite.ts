@@ -10,6 +10,8 @@ export interface InviteOptions {
   team?: string;
   country?: string;
   timezone?: string;
+  /** The new account may approve content (the clinician permission). */
+  clinician?: boolean;
   json?: boolean;
 }
 
@@ -51,16 +53,20 @@ export async function inviteCommand(options: InviteOptions): Promise<void> {
     } else if (role === 'mentor' || role === 'supervisor') {
       throw new CliError(`a ${role} belongs to a team: add --team NAME`, 2);
     }
-    const invite = await createInvite(unit, services, null, role, team?.id ?? null);
+    const invite = await createInvite(unit, services, null, role, team?.id ?? null, {
+      clinician: options.clinician === true,
+    });
     await unit.commit();
     if (options.json) {
+      const printed = { code: invite.code, role, team: team?.name ?? null, expires: invite.expiresAt };
       process.stdout.write(
-        `${JSON.stringify({ code: invite.code, role, team: team?.name ?? null, expires: invite.expiresAt })}\n`,
+        `${JSON.stringify(invite.clinician ? { ...printed, clinician: true } : printed)}\n`,
       );
     } else {
       const where = team ? ` in the team ${team.name} (${team.country}, ${team.timezone})` : '';
+      const clinician = invite.clinician ? ' who may approve content (clinician)' : '';
       process.stdout.write(
-        `Invite code for a new ${role}${where}: ${invite.code}\n` +
+        `Invite code for a new ${role}${where}${clinician}: ${invite.code}\n` +
           `It works once, until ${formatDate(invite.expiresAt, 'en', team?.timezone ?? services.config.TZ)}. ` +
           `Send it to the bot (or /start ${invite.code}) on any channel.\n`,
       );

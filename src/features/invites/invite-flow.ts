@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatDate, roleLabel } from '../../accounts/display.js';
 import { createInvite } from '../../accounts/invites.js';
-import { invitableRoles } from '../../accounts/permissions.js';
+import { invitableRoles, mayManageUsers } from '../../accounts/permissions.js';
 import { createTeam } from '../../accounts/teams.js';
 import { ROLES, type Role } from '../../accounts/types.js';
 import { defineFlow, type StepContext } from '../../core/define-flow.js';
@@ -14,12 +14,13 @@ const stateSchema = z.object({
   teamName: z.string().nullable(),
 });
 type State = z.infer<typeof stateSchema>;
-type Step = 'role' | 'team' | 'teamName' | 'country';
+type Step = 'role' | 'team' | 'teamName' | 'country' | 'clinician';
 type Ctx = StepContext<State, Step>;
 
 /**
- * Admins invite anyone; supervisors invite Mentor Mothers into their own team. Choice ids: `r:<role>`,
- * `t:<team id>`, `t:new`, `c:<country code>`.
+ * Admins invite anyone; supervisors invite Mentor Mothers into their own team. An admin inviting a trainer or an
+ * admin is also asked whether the new account may approve content (the clinician permission). Choice ids:
+ * `r:<role>`, `t:<team id>`, `t:new`, `c:<country code>`, `cl:yes`, `cl:no`.
  */
 export const inviteFlow = defineFlow<State, Step>({
   id: 'invite',
@@ -48,7 +49,21 @@ export const inviteFlow = defineFlow<State, Step>({
         if (!picked) return askRole(ctx);
         ctx.state = { ...ctx.state, role: picked };
         if (picked === 'mentor' || picked === 'supervisor') return enterTeam(ctx, picked);
+        if (ctx.user && mayManageUsers(ctx.user)) {
+          ctx.goto('clinician');
+          return askClinician(ctx);
+        }
         return issue(ctx, picked, null);
+      },
+    },
+    clinician: {
+      show: askClinician,
+      async onInput(ctx, input) {
+        const role = ctx.state.role;
+        if (role !== 'trainer' && role !== 'admin') return ctx.showMenu();
+        const id = input.kind === 'choice' ? input.id : '';
+        if (id !== 'cl:yes' && id !== 'cl:no') return askClinician(ctx);
+        return issue(ctx, role, null, id === 'cl:yes');
       },
     },
     team: {
@@ -150,18 +165,24 @@ function askCountry(ctx: Ctx): void {
   );
 }
 
+function askClinician(ctx: Ctx): void {
+  ctx.ask(ctx.t('people:askClinician'), [
+    { id: 'cl:yes', label: ctx.t('people:clinicianYes') },
+    { id: 'cl:no', label: ctx.t('people:clinicianNo') },
+  ]);
+}
+
 /** Makes the code (staged with this message) and tells her; the menu follows. */
-async function issue(ctx: Ctx, role: Role, teamId: string | null): Promise<void> {
+async function issue(ctx: Ctx, role: Role, teamId: string | null, clinician = false): Promise<void> {
   const team = teamId ? await ctx.store.teams.get(teamId) : undefined;
-  const invite = await createInvite(ctx.store, ctx.services, ctx.user, role, teamId);
+  const invite = await createInvite(ctx.store, ctx.services, ctx.user, role, teamId, { clinician });
   const timeZone = team?.timezone ?? ctx.services.config.TZ;
-  ctx.say(
-    ctx.t(team ? 'invite.createdTeam' : 'invite.created', {
-      role: roleLabel(ctx.t, role),
-      team: team?.name,
-      code: invite.code,
-      expires: formatDate(invite.expiresAt, ctx.lang, timeZone),
-    }),
-  );
+  const created = ctx.t(team ? 'invite.createdTeam' : 'invite.created', {
+    role: roleLabel(ctx.t, role),
+    team: team?.name,
+    code: invite.code,
+    expires: formatDate(invite.expiresAt, ctx.lang, timeZone),
+  });
+  ctx.say(invite.clinician ? `${created}\n\n${ctx.t('people:inviteClinician')}` : created);
   await ctx.showMenu();
 }

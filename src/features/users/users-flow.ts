@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roleLabel } from '../../accounts/display.js';
-import { setUserActive } from '../../accounts/users.js';
+import { mayManageUsers } from '../../accounts/permissions.js';
+import { setClinician, setUserActive } from '../../accounts/users.js';
 import { defineFlow, type StepContext } from '../../core/define-flow.js';
 
 const PAGE = 8;
@@ -15,8 +16,9 @@ type Step = 'list' | 'user';
 type Ctx = StepContext<State, Step>;
 
 /**
- * Admins see everyone and can deactivate (or reactivate) an account; a deactivated person gets nothing.
- * Choice ids: `p:<user id>`, `more`, `back`, `off`, `on`.
+ * Admins see everyone and can deactivate (or reactivate) an account; a deactivated person gets nothing. They also
+ * give or take back the clinician permission (approving content). Choice ids: `p:<user id>`, `more`, `back`,
+ * `off`, `on`, `cl+`, `cl-`.
  */
 export const usersFlow = defineFlow<State, Step>({
   id: 'users',
@@ -57,6 +59,12 @@ export const usersFlow = defineFlow<State, Step>({
             const key = result.user.active ? 'users.reactivated' : 'users.deactivated';
             ctx.say(ctx.t(key, { name: result.user.name }));
           }
+        } else if ((id === 'cl+' || id === 'cl-') && ctx.user && ctx.state.target) {
+          const result = await setClinician(ctx.store, ctx.user, ctx.state.target, id === 'cl+', ctx.now);
+          if (result.ok) {
+            const key = result.user.clinician ? 'people:clinicianGiven' : 'people:clinicianTaken';
+            ctx.say(ctx.t(key, { name: result.user.name }));
+          }
         } else if (id !== 'back') {
           return showUser(ctx);
         }
@@ -84,6 +92,7 @@ async function showList(ctx: Ctx): Promise<void> {
     label: [
       u.name,
       roleLabel(ctx.t, u.role),
+      u.clinician ? ctx.t('people:clinicianMark') : null,
       u.teamId ? teams.get(u.teamId) : null,
       u.active ? null : ctx.t('users.inactive'),
     ]
@@ -104,6 +113,7 @@ async function showUser(ctx: Ctx): Promise<void> {
     team: team?.name ?? '-',
     status: ctx.t(target.active ? 'users.active' : 'users.inactive'),
   });
+  const clinician = target.clinician ? `\n${ctx.t('people:clinicianLine')}` : '';
   const choices = [{ id: 'back', label: ctx.t('users.back') }];
   if (target.id !== ctx.user?.id) {
     choices.unshift(
@@ -112,5 +122,14 @@ async function showUser(ctx: Ctx): Promise<void> {
         : { id: 'on', label: ctx.t('users.reactivate') },
     );
   }
-  ctx.ask(details, choices);
+  // First, above deactivating. Her own account too: an admin who is a clinician may say so. Not for a deactivated
+  // account: she could not use it.
+  if (ctx.user && mayManageUsers(ctx.user) && target.active) {
+    choices.unshift(
+      target.clinician
+        ? { id: 'cl-', label: ctx.t('people:stopApproving') }
+        : { id: 'cl+', label: ctx.t('people:allowApproving') },
+    );
+  }
+  ctx.ask(`${details}${clinician}`, choices);
 }
