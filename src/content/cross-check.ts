@@ -3,7 +3,7 @@ import { CompiledQuestionnaire } from '../screening/questionnaire-engine.js';
 import type { Question, Questionnaire, Urgency } from '../screening/schema.js';
 import type { ContentSet, Origin } from './content-set.js';
 import type { Article, Module, SignNote } from './schemas.js';
-import { type ContentError, errorReporter } from './yaml-file.js';
+import { type ContentError, errorReporter, type ReportAt } from './yaml-file.js';
 
 /** Checks across items and files: unique ids, answer keys, links that exist, translations shaped like their source. */
 export function crossCheck(content: ContentSet, origins: Map<object, Origin>): ContentError[] {
@@ -19,6 +19,8 @@ export function crossCheck(content: ContentSet, origins: Map<object, Origin>): C
         item,
         ['id'],
         `duplicate id "${item.id}" in ${item.lang} (also in ${origins.get(first)?.file ?? '?'})`,
+        'check.duplicateId',
+        { id: item.id, lang: item.lang, otherFile: origins.get(first)?.file ?? '?' },
       );
     else seen.set(key, item);
   }
@@ -26,7 +28,16 @@ export function crossCheck(content: ContentSet, origins: Map<object, Origin>): C
   const moduleIds = new Set(content.modules.map((m) => m.id));
   for (const id of articleIds) {
     const clash = content.modules.find((m) => m.id === id);
-    if (clash) at(clash, ['id'], `"${id}" is the id of an article too; ids are unique across kinds`);
+    if (clash)
+      at(
+        clash,
+        ['id'],
+        `"${id}" is the id of an article too; ids are unique across kinds`,
+        'check.idOfArticle',
+        {
+          id,
+        },
+      );
   }
 
   for (const module of content.modules) {
@@ -36,36 +47,52 @@ export function crossCheck(content: ContentSet, origins: Map<object, Origin>): C
           module,
           ['quiz', i, 'answer'],
           `answer ${q.answer} is out of range (options 1 to ${q.options.length})`,
+          'check.answerRange',
+          { answer: q.answer, options: q.options.length },
         );
       }
     });
     checkUnique(
       module.steps.map((s) => s.id),
-      (i, id) => at(module, ['steps', i, 'id'], `duplicate step id "${id}"`),
+      (i, id) => at(module, ['steps', i, 'id'], `duplicate step id "${id}"`, 'check.duplicateStep', { id }),
     );
     checkUnique(
       module.quiz.map((q) => q.id),
-      (i, id) => at(module, ['quiz', i, 'id'], `duplicate question id "${id}"`),
+      (i, id) =>
+        at(module, ['quiz', i, 'id'], `duplicate question id "${id}"`, 'check.duplicateQuizQuestion', { id }),
     );
   }
   for (const article of content.articles) {
     checkUnique(
       article.sections.map((s) => s.id),
-      (i, id) => at(article, ['sections', i, 'id'], `duplicate section id "${id}"`),
+      (i, id) =>
+        at(article, ['sections', i, 'id'], `duplicate section id "${id}"`, 'check.duplicateSection', { id }),
     );
     if (article.module && !moduleIds.has(article.module)) {
-      at(article, ['module'], `links to the module "${article.module}", which does not exist`);
+      at(
+        article,
+        ['module'],
+        `links to the module "${article.module}", which does not exist`,
+        'check.missingModule',
+        { id: article.module },
+      );
     }
     article.related.forEach((id, i) => {
       if (!articleIds.has(id) && !moduleIds.has(id))
-        at(article, ['related', i], `links to "${id}", which does not exist`);
+        at(article, ['related', i], `links to "${id}", which does not exist`, 'check.missingLink', { id });
     });
   }
 
   for (const article of content.articles.filter((a) => a.lang !== 'en')) {
     const source = content.articles.find((a) => a.id === article.id && a.lang === 'en');
     if (!source) {
-      at(article, ['id'], `is a ${article.lang} translation of "${article.id}", which has no English source`);
+      at(
+        article,
+        ['id'],
+        `is a ${article.lang} translation of "${article.id}", which has no English source`,
+        'check.noEnglishSource',
+        { lang: article.lang, id: article.id },
+      );
       continue;
     }
     compareArticle(source, article, at);
@@ -73,7 +100,13 @@ export function crossCheck(content: ContentSet, origins: Map<object, Origin>): C
   for (const module of content.modules.filter((m) => m.lang !== 'en')) {
     const source = content.modules.find((m) => m.id === module.id && m.lang === 'en');
     if (!source) {
-      at(module, ['id'], `is a ${module.lang} translation of "${module.id}", which has no English source`);
+      at(
+        module,
+        ['id'],
+        `is a ${module.lang} translation of "${module.id}", which has no English source`,
+        'check.noEnglishSource',
+        { lang: module.lang, id: module.id },
+      );
       continue;
     }
     compareModule(source, module, at);
@@ -84,22 +117,36 @@ export function crossCheck(content: ContentSet, origins: Map<object, Origin>): C
     glossary.terms.forEach((term, i) => {
       const other = termIds.get(term.id);
       if (other)
-        at(glossary, ['terms', i, 'id'], `duplicate term id "${term.id}" (also in the ${other} glossary)`);
+        at(
+          glossary,
+          ['terms', i, 'id'],
+          `duplicate term id "${term.id}" (also in the ${other} glossary)`,
+          'check.duplicateTerm',
+          { id: term.id, other },
+        );
       termIds.set(term.id, glossary.topic);
       for (const lang of LANGUAGES) {
-        if (!term[lang]) at(glossary, ['terms', i], `has no ${lang} word`);
+        if (!term[lang]) at(glossary, ['terms', i], `has no ${lang} word`, 'check.termNoWord', { lang });
       }
     });
   }
   const topics = content.glossaries.map((g) => g.topic);
   checkUnique(topics, (i, topic) =>
-    at(content.glossaries[i] as object, ['topic'], `a second glossary for ${topic}`),
+    at(
+      content.glossaries[i] as object,
+      ['topic'],
+      `a second glossary for ${topic}`,
+      'check.duplicateGlossary',
+      {
+        topic,
+      },
+    ),
   );
   checkSigns(content, at);
   return errors;
 }
 
-type At = (item: object, path: (string | number)[], message: string) => void;
+type At = ReportAt;
 
 function checkUnique(values: string[], report: (index: number, value: string) => void): void {
   const seen = new Set<string>();
@@ -113,7 +160,16 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
 
 function compareArticle(source: Article, translation: Article, at: At): void {
   if (translation.topic !== source.topic)
-    at(translation, ['topic'], `is "${translation.topic}" but the English is "${source.topic}"`);
+    at(
+      translation,
+      ['topic'],
+      `is "${translation.topic}" but the English is "${source.topic}"`,
+      'check.topicDiffers',
+      {
+        topic: translation.topic,
+        english: source.topic,
+      },
+    );
   const want = source.sections.map((s) => s.id);
   const got = translation.sections.map((s) => s.id);
   if (!sameList(want, got)) {
@@ -121,13 +177,24 @@ function compareArticle(source: Article, translation: Article, at: At): void {
       translation,
       ['sections'],
       `sections differ from the English source: expected [${want.join(', ')}], found [${got.join(', ')}]`,
+      'check.sectionsDiffer',
+      { expected: want.join(', '), found: got.join(', ') },
     );
   }
 }
 
 function compareModule(source: Module, translation: Module, at: At): void {
   if (translation.topic !== source.topic)
-    at(translation, ['topic'], `is "${translation.topic}" but the English is "${source.topic}"`);
+    at(
+      translation,
+      ['topic'],
+      `is "${translation.topic}" but the English is "${source.topic}"`,
+      'check.topicDiffers',
+      {
+        topic: translation.topic,
+        english: source.topic,
+      },
+    );
   const wantSteps = source.steps.map((s) => s.id);
   const gotSteps = translation.steps.map((s) => s.id);
   if (!sameList(wantSteps, gotSteps)) {
@@ -135,6 +202,8 @@ function compareModule(source: Module, translation: Module, at: At): void {
       translation,
       ['steps'],
       `steps differ from the English source: expected [${wantSteps.join(', ')}], found [${gotSteps.join(', ')}]`,
+      'check.stepsDiffer',
+      { expected: wantSteps.join(', '), found: gotSteps.join(', ') },
     );
   }
   const wantQuiz = source.quiz.map((q) => q.id);
@@ -144,6 +213,8 @@ function compareModule(source: Module, translation: Module, at: At): void {
       translation,
       ['quiz'],
       `quiz differs from the English source: expected [${wantQuiz.join(', ')}], found [${gotQuiz.join(', ')}]`,
+      'check.quizDiffers',
+      { expected: wantQuiz.join(', '), found: gotQuiz.join(', ') },
     );
     return;
   }
@@ -155,13 +226,23 @@ function compareModule(source: Module, translation: Module, at: At): void {
         translation,
         ['quiz', i, 'options'],
         `has ${q.options.length} options; the English has ${s.options.length}`,
+        'check.optionCount',
+        { count: q.options.length, english: s.options.length },
       );
     }
     if (q.answer !== s.answer)
-      at(translation, ['quiz', i, 'answer'], `is ${q.answer}; the English answer is ${s.answer}`);
+      at(
+        translation,
+        ['quiz', i, 'answer'],
+        `is ${q.answer}; the English answer is ${s.answer}`,
+        'check.answerDiffers',
+        { answer: q.answer, english: s.answer },
+      );
   });
   if (translation.passMark !== source.passMark)
-    at(translation, ['passMark'], `differs from the English (${source.passMark})`);
+    at(translation, ['passMark'], `differs from the English (${source.passMark})`, 'check.passMarkDiffers', {
+      english: source.passMark,
+    });
 }
 
 /*
@@ -280,6 +361,8 @@ function checkSigns(content: ContentSet, at: At): void {
         item,
         [...path, 'questionnaire'],
         `names the questionnaire "${note.questionnaire}", which does not exist`,
+        'check.missingQuestionnaire',
+        { id: note.questionnaire },
       );
       return;
     }
@@ -287,7 +370,13 @@ function checkSigns(content: ContentSet, at: At): void {
     if (note.sign !== undefined) {
       const places = locateSign(cq.source, note.sign);
       if (places.length === 0) {
-        at(item, [...path, 'sign'], `"${note.sign}" is not an option of the questionnaire ${cq.id}`);
+        at(
+          item,
+          [...path, 'sign'],
+          `"${note.sign}" is not an option of the questionnaire ${cq.id}`,
+          'check.signNotOption',
+          { sign: note.sign, questionnaire: cq.id },
+        );
         return;
       }
       if (places.length > 1) {
@@ -295,6 +384,8 @@ function checkSigns(content: ContentSet, at: At): void {
           item,
           [...path, 'sign'],
           `"${note.sign}" is an option of several questions of ${cq.id} (${places.map((p) => p.question.id).join(', ')}): give the answer under "with" instead`,
+          'check.signAmbiguous',
+          { sign: note.sign, questionnaire: cq.id, questions: places.map((p) => p.question.id).join(', ') },
         );
         return;
       }
@@ -307,6 +398,8 @@ function checkSigns(content: ContentSet, at: At): void {
         item,
         path,
         `no test case of ${cq.id} that concludes "none" can take ${what}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}: add one, or give the other answers under "with"`,
+        'check.noBaseline',
+        { questionnaire: cq.id, what },
       );
       return;
     }
@@ -319,6 +412,8 @@ function checkSigns(content: ContentSet, at: At): void {
         item,
         path,
         `the urgency of ${what} in ${cq.id} depends on the other answers (${examples}): name them under "with"`,
+        'check.urgencyDepends',
+        { what, questionnaire: cq.id },
       );
       return;
     }
@@ -329,6 +424,8 @@ function checkSigns(content: ContentSet, at: At): void {
         item,
         [...path, 'urgency'],
         `says ${note.urgency} for ${what}, but ${cq.id} concludes ${got}${reasons.length > 0 ? ` (rule ${reasons.join(', ')})` : ' (no rule fires)'}`,
+        reasons.length > 0 ? 'check.urgencyDiffers' : 'check.urgencyDiffersNoRule',
+        { said: note.urgency, what, questionnaire: cq.id, got, rules: reasons.join(', ') },
       );
     }
   };
@@ -346,7 +443,12 @@ function checkSigns(content: ContentSet, at: At): void {
       const want = notesOf(source.sections);
       notesOf(article.sections).forEach((got, i) => {
         if (got !== '[]' && got !== want[i])
-          at(article, ['sections', i, 'signs'], 'differ from the signs of the English section');
+          at(
+            article,
+            ['sections', i, 'signs'],
+            'differ from the signs of the English section',
+            'check.signsDifferSection',
+          );
       });
     }
   }
@@ -361,7 +463,12 @@ function checkSigns(content: ContentSet, at: At): void {
       const want = notesOf(source.steps);
       notesOf(module.steps).forEach((got, i) => {
         if (got !== '[]' && got !== want[i])
-          at(module, ['steps', i, 'signs'], 'differ from the signs of the English step');
+          at(
+            module,
+            ['steps', i, 'signs'],
+            'differ from the signs of the English step',
+            'check.signsDifferStep',
+          );
       });
     }
   }
@@ -374,9 +481,24 @@ function checkSigns(content: ContentSet, at: At): void {
         const [qid, option] = id.includes(':') ? id.split(':') : [entry.screen, undefined];
         const cq = qid ? compiled.get(qid) : undefined;
         const path = j === 0 ? ['signs', i, 'id'] : ['signs', i, 'also', j - 1];
-        if (!cq) at(file, path, `names the questionnaire "${qid ?? ''}", which does not exist`);
+        if (!cq)
+          at(
+            file,
+            path,
+            `names the questionnaire "${qid ?? ''}", which does not exist`,
+            'check.missingQuestionnaire',
+            {
+              id: qid ?? '',
+            },
+          );
         else if (option && locateSign(cq.source, option).length === 0 && !cq.question(option))
-          at(file, path, `"${option}" is not an option (nor a question) of the questionnaire ${cq.id}`);
+          at(
+            file,
+            path,
+            `"${option}" is not an option (nor a question) of the questionnaire ${cq.id}`,
+            'check.signNotOptionNorQuestion',
+            { sign: option, questionnaire: cq.id },
+          );
       });
     });
   }
@@ -398,6 +520,8 @@ function checkSigns(content: ContentSet, at: At): void {
           cq.source,
           candidate.path,
           `"${candidate.id}" is an emergency sign but danger detection does not know it: add ${cq.id}:${candidate.id} to the signs of content/safety/danger-signs.yaml (id or also), described in every language`,
+          'check.signNotDetected',
+          { sign: candidate.id, questionnaire: cq.id },
         );
       }
     });

@@ -11,6 +11,7 @@ import {
 import { type Country, countrySchema } from '../teams/countries.js';
 import type { ContentSet, Origin } from './content-set.js';
 import { crossCheck } from './cross-check.js';
+import { issueCode } from './schema-issues.js';
 import {
   type Article,
   articleSchema,
@@ -23,7 +24,7 @@ import {
   type UrgentPhrases,
   urgentPhrasesSchema,
 } from './schemas.js';
-import { type ContentError, formatPath, readYaml } from './yaml-file.js';
+import { type ContentError, type ErrorParams, formatPath, readYaml } from './yaml-file.js';
 
 export type { ContentSet, Origin } from './content-set.js';
 
@@ -77,7 +78,7 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
   };
   const origins = new Map<object, Origin>();
   const files = await yamlFiles(dir).catch(() => {
-    errors.push({ file: dir, path: '', message: 'content folder not found' });
+    errors.push({ file: dir, path: '', message: 'content folder not found', code: 'load.noFolder' });
     return [] as string[];
   });
   for (const path of files) {
@@ -90,6 +91,8 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
         file: display,
         path: '',
         message: `unknown content folder (expected ${Object.keys(FOLDERS).join(', ')})`,
+        code: 'load.unknownFolder',
+        params: { folders: Object.keys(FOLDERS).join(', ') },
       });
       continue;
     }
@@ -99,21 +102,26 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
     const isArchived = rel.startsWith('questionnaires/archive/');
     const isDanger = rel.startsWith('safety/danger-signs.');
     const schema = isText ? questionnaireTextSchema : isDanger ? dangerSignsSchema : kind.schema;
-    const parsed = (schema as z.ZodType).safeParse(yaml.data);
+    // reportInput: the issue keeps the value it is about, to tell a missing field from one of the wrong type.
+    const parsed = (schema as z.ZodType).safeParse(yaml.data, { reportInput: true });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         errors.push({
           file: display,
           path: formatPath(issue.path),
-          line: yaml.lineOf(issue.path),
+          // An unknown key has no value in the schema: its own line, not the line of the object holding it.
+          line: yaml.lineOf(
+            issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path,
+          ),
           message: issue.message,
+          ...issueCode(issue),
         });
       }
       continue;
     }
     const item = parsed.data as Record<string, unknown>;
     const nameProblem = checkFileName(folder, rel, item);
-    if (nameProblem) errors.push({ file: display, path: '', message: nameProblem });
+    if (nameProblem) errors.push({ file: display, path: '', ...nameProblem });
     origins.set(item, { file: display, yaml });
     if (folder === 'library') content.articles.push(item as Article);
     else if (folder === 'modules') content.modules.push(item as Module);
@@ -131,26 +139,51 @@ export async function loadContent(dir: string, overrides?: Map<string, string>):
   return { content, errors, files: files.length };
 }
 
-function checkFileName(folder: Folder, rel: string, item: Record<string, unknown>): string | null {
+/** How each folder's files are named, for a trainer who cannot read the regular expression. */
+const NAME_SHAPES: Record<Folder, string> = {
+  library: 'library/<topic>/<id>.<lang>.yaml',
+  modules: 'modules/<id>.<lang>.yaml',
+  glossary: 'glossary/<topic>.yaml',
+  countries: 'countries/<code>.yaml',
+  safety: 'safety/urgent-phrases.yaml, safety/danger-signs.yaml',
+  questionnaires: 'questionnaires/<id>.yaml, questionnaires/<id>.<lang>.yaml',
+};
+
+type NameProblem = { message: string; code: string; params: ErrorParams };
+
+const mustBe = (name: string): NameProblem => ({
+  message: `file name must be ${name}`,
+  code: 'load.nameMustBe',
+  params: { name },
+});
+
+function checkFileName(folder: Folder, rel: string, item: Record<string, unknown>): NameProblem | null {
   const match = FOLDERS[folder].name.exec(rel);
-  if (!match) return `file name does not follow ${FOLDERS[folder].name.source}`;
+  if (!match)
+    return {
+      message: `file name does not follow ${FOLDERS[folder].name.source}`,
+      code: 'load.nameShape',
+      params: { shape: NAME_SHAPES[folder] },
+    };
   switch (folder) {
     case 'library':
       if (match[1] !== item.topic)
-        return `is in the folder of topic "${match[1]}" but its topic is "${item.topic}"`;
-      if (match[2] !== item.id || match[3] !== item.lang)
-        return `file name must be ${item.id}.${item.lang}.yaml`;
+        return {
+          message: `is in the folder of topic "${match[1]}" but its topic is "${item.topic}"`,
+          code: 'load.topicFolder',
+          params: { folder: String(match[1]), topic: String(item.topic) },
+        };
+      if (match[2] !== item.id || match[3] !== item.lang) return mustBe(`${item.id}.${item.lang}.yaml`);
       return null;
     case 'modules':
-      if (match[1] !== item.id || match[2] !== item.lang)
-        return `file name must be ${item.id}.${item.lang}.yaml`;
+      if (match[1] !== item.id || match[2] !== item.lang) return mustBe(`${item.id}.${item.lang}.yaml`);
       return null;
     case 'glossary':
-      return match[1] === item.topic ? null : `file name must be ${item.topic}.yaml`;
+      return match[1] === item.topic ? null : mustBe(`${item.topic}.yaml`);
     case 'countries':
       return match[1] === String(item.code).toLowerCase()
         ? null
-        : `file name must be ${String(item.code).toLowerCase()}.yaml`;
+        : mustBe(`${String(item.code).toLowerCase()}.yaml`);
     case 'questionnaires': {
       // The id and language, and in the archive the version, as the file name says.
       const lang = match[4] ? `.${String(item.lang)}` : '';
@@ -158,9 +191,9 @@ function checkFileName(folder: Folder, rel: string, item: Record<string, unknown
       if (match[1] !== undefined) {
         return match[1] === item.id && Number(match[2]) === item.version && langOk
           ? null
-          : `file name must be archive/${item.id}.v${item.version}${lang}.yaml`;
+          : mustBe(`archive/${item.id}.v${item.version}${lang}.yaml`);
       }
-      return match[3] === item.id && langOk ? null : `file name must be ${item.id}${lang}.yaml`;
+      return match[3] === item.id && langOk ? null : mustBe(`${item.id}${lang}.yaml`);
     }
     default:
       return null;

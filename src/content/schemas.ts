@@ -37,6 +37,7 @@ export const signNoteSchema = z
   })
   .refine((s) => s.sign !== undefined || s.with !== undefined, {
     message: 'name the sign (an option id of the questionnaire) or the answers it assumes (with)',
+    params: { code: 'refine.signOrWith' },
   });
 export type SignNote = z.infer<typeof signNoteSchema>;
 
@@ -68,6 +69,7 @@ export const reviewSchema = z
   })
   .refine((r) => r.status !== 'approved' || (r.by !== null && r.date !== null), {
     message: 'an approved item names the clinician who approved it (by) and the date',
+    params: { code: 'refine.approvedNeedsBy' },
   });
 
 const common = {
@@ -187,7 +189,7 @@ export const urgentPhrasesSchema = z.strictObject({
         sign: z.string().regex(/^[a-z0-9][a-z0-9_]*$/, 'must be a questionnaire option id (snake_case)'),
         questionnaire: z
           .string()
-          .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+          .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a questionnaire id')
           .optional(),
         phrases: z.array(text(80)).min(1),
       }),
@@ -229,7 +231,7 @@ export const dangerSignsSchema = z.strictObject({
         /** The questionnaire to offer (default: the one the id names). */
         screen: id.optional(),
         /** The advice group of the urgent message (locale key search.danger.<advice>). */
-        advice: z.string().regex(/^[a-z_]+$/),
+        advice: z.string().regex(/^[a-z_]+$/, 'must be an advice group: lowercase words joined by "_"'),
         describe: z.record(z.enum(LANGUAGES), z.array(text(120)).min(1)),
       }),
     )

@@ -1,12 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 
+/** Values that fill a translated error text (see src/content/error-text.ts). */
+export type ErrorParams = Record<string, string | number>;
+
 export interface ContentError {
   file: string;
   /** Where in the item, e.g. `sections[2].body`; empty for the file as a whole. */
   path: string;
+  /** In English, for `content validate` and logs. */
   message: string;
   line?: number;
+  /** The key of the same error in the trainer's language (`contentErrors:<code>`), and the values it names. */
+  code?: string;
+  params?: ErrorParams;
 }
 
 export const formatError = (e: ContentError): string =>
@@ -22,17 +29,39 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
 export function errorReporter(
   origins: Map<object, { file: string; yaml: ParsedYaml }>,
   errors: ContentError[],
-): (item: object, path: (string | number)[], message: string) => void {
-  return (item, path, message) => {
+): ReportAt {
+  return (item, path, message, code, params) => {
     const origin = origins.get(item);
     errors.push({
       file: origin?.file ?? '?',
       path: formatPath(path),
       line: origin?.yaml.lineOf(path),
       message,
+      code,
+      ...(params ? { params } : {}),
     });
   };
 }
+
+/** Reports an error about an item: the English message, and the code and values of its translation. */
+export type ReportAt = (
+  item: object,
+  path: (string | number)[],
+  message: string,
+  code: string,
+  params?: ErrorParams,
+) => void;
+
+/** YAML syntax problems a trainer meets often get their own text; the rest keep the parser's English detail. */
+const YAML_CODES: Partial<Record<string, string>> = {
+  BAD_INDENT: 'yaml.badIndent',
+  TAB_AS_INDENT: 'yaml.tabIndent',
+  DUPLICATE_KEY: 'yaml.duplicateKey',
+  MISSING_CHAR: 'yaml.missingChar',
+  MULTILINE_IMPLICIT_KEY: 'yaml.multilineKey',
+  BLOCK_AS_IMPLICIT_KEY: 'yaml.multilineKey',
+  BAD_DQ_ESCAPE: 'yaml.badEscape',
+};
 
 export interface ParsedYaml {
   data: unknown;
@@ -52,11 +81,14 @@ export async function readYaml(
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
+      const detail = error.message.split('\n')[0] ?? '';
       errors.push({
         file: display,
         path: '',
         line: error.linePos?.[0]?.line,
-        message: `YAML syntax: ${error.message.split('\n')[0]}`,
+        message: `YAML syntax: ${detail}`,
+        code: YAML_CODES[error.code] ?? 'yaml.syntax',
+        params: { detail },
       });
     }
     return null;

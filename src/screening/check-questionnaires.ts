@@ -1,5 +1,5 @@
 import type { ContentSet, Origin } from '../content/content-set.js';
-import { type ContentError, errorReporter } from '../content/yaml-file.js';
+import { type ContentError, type ErrorParams, errorReporter, type ReportAt } from '../content/yaml-file.js';
 import { compileError } from './expressions.js';
 import { CompiledQuestionnaire } from './questionnaire-engine.js';
 import type { Questionnaire, QuestionnaireText } from './schema.js';
@@ -17,31 +17,48 @@ export function checkQuestionnaires(content: ContentSet, origins: Map<object, Or
   const current = new Map<string, Questionnaire>();
   const archived = new Map<string, Questionnaire>();
   for (const q of content.questionnaires) {
-    if (current.has(q.id)) at(q, ['id'], `duplicate questionnaire id "${q.id}"`);
+    if (current.has(q.id))
+      at(q, ['id'], `duplicate questionnaire id "${q.id}"`, 'q.duplicateId', { id: q.id });
     current.set(q.id, q);
     checkOne(q, at);
   }
   for (const q of content.archivedQuestionnaires) {
     const key = `${q.id}@${q.version}`;
-    if (archived.has(key)) at(q, ['version'], `duplicate archived version ${q.version} of "${q.id}"`);
+    if (archived.has(key))
+      at(q, ['version'], `duplicate archived version ${q.version} of "${q.id}"`, 'q.duplicateArchived', {
+        version: q.version,
+        id: q.id,
+      });
     archived.set(key, q);
     const now = current.get(q.id);
-    if (!now) at(q, ['id'], `archives "${q.id}", which is not a current questionnaire`);
+    if (!now)
+      at(q, ['id'], `archives "${q.id}", which is not a current questionnaire`, 'q.archiveNotCurrent', {
+        id: q.id,
+      });
     else if (q.version >= now.version) {
       at(
         q,
         ['version'],
         `archived version ${q.version} is not older than the current version ${now.version}`,
+        'q.archiveNotOlder',
+        { version: q.version, current: now.version },
       );
     }
     checkOne(q, at);
   }
-  const translate = (text: QuestionnaireText, source: Questionnaire | undefined, what: string) => {
+  const translate = (text: QuestionnaireText, source: Questionnaire | undefined, archive: boolean) => {
     if (!source) {
-      at(text, ['id'], `translates ${what}, which is not a questionnaire`);
+      const what = archive ? `version ${text.version} of "${text.id}"` : `"${text.id}"`;
+      at(
+        text,
+        ['id'],
+        `translates ${what}, which is not a questionnaire`,
+        archive ? 'q.translatesMissingVersion' : 'q.translatesMissing',
+        { id: text.id, version: text.version },
+      );
       return;
     }
-    for (const problem of translationProblems(source, text)) at(text, problem.path, problem.message);
+    for (const p of translationProblems(source, text)) at(text, p.path, p.message, p.code, p.params);
   };
   for (const text of content.questionnaireTexts) {
     const source = current.get(text.id);
@@ -50,30 +67,46 @@ export function checkQuestionnaires(content: ContentSet, origins: Map<object, Or
         text,
         ['version'],
         `is made from version ${text.version} of "${text.id}"; the questionnaire is version ${source.version} (translate the changes, then set version: ${source.version})`,
+        'q.textVersion',
+        { version: text.version, id: text.id, current: source.version },
       );
     }
-    translate(text, source, `"${text.id}"`);
+    translate(text, source, false);
   }
   for (const text of content.archivedQuestionnaireTexts) {
-    translate(text, archived.get(`${text.id}@${text.version}`), `version ${text.version} of "${text.id}"`);
+    translate(text, archived.get(`${text.id}@${text.version}`), true);
   }
   return errors;
 }
 
-function checkOne(q: Questionnaire, at: ReturnType<typeof errorReporter>): void {
-  const broken = expressionErrors(q);
-  for (const { path, message } of broken) at(q, path, message);
-  if (broken.length > 0) return;
-  for (const failure of new CompiledQuestionnaire(q).selfTest()) at(q, ['tests'], `test case ${failure}`);
+/** One problem at a path of a questionnaire or translation, in English and as a code with values. */
+interface Problem {
+  path: (string | number)[];
+  message: string;
+  code: string;
+  params: ErrorParams;
 }
 
-function expressionErrors(q: Questionnaire): { path: (string | number)[]; message: string }[] {
+function checkOne(q: Questionnaire, at: ReportAt): void {
+  const broken = expressionErrors(q);
+  for (const { path, message, code, params } of broken) at(q, path, message, code, params);
+  if (broken.length > 0) return;
+  for (const failure of new CompiledQuestionnaire(q).selfTest())
+    at(q, ['tests'], `test case ${failure}`, 'q.testFailed', { detail: failure });
+}
+
+function expressionErrors(q: Questionnaire): Problem[] {
   const known = new Set([...q.questions.map((x) => x.id), ...q.computed.map((c) => c.id), 'score', 'band']);
-  const found: { path: (string | number)[]; message: string }[] = [];
+  const found: Problem[] = [];
   const check = (expr: string, path: (string | number)[]) => {
     const error = compileError(expr);
     if (error) {
-      found.push({ path, message: `expression does not compile: ${error}` });
+      found.push({
+        path,
+        message: `expression does not compile: ${error}`,
+        code: 'q.expressionCompile',
+        params: { detail: error },
+      });
       return;
     }
     // Names outside strings that are not functions, keywords or literals must be known ids.
@@ -96,7 +129,12 @@ function expressionErrors(q: Questionnaire): { path: (string | number)[]; messag
     ]);
     for (const name of names) {
       if (!reserved.has(name) && !known.has(name))
-        found.push({ path, message: `"${name}" is not a question or computed value` });
+        found.push({
+          path,
+          message: `"${name}" is not a question or computed value`,
+          code: 'q.unknownName',
+          params: { name },
+        });
     }
   };
   q.questions.forEach((question, i) => {
@@ -122,47 +160,59 @@ function expressionErrors(q: Questionnaire): { path: (string | number)[]; messag
   return found;
 }
 
-function translationProblems(
-  source: Questionnaire,
-  text: QuestionnaireText,
-): { path: (string | number)[]; message: string }[] {
-  const problems: { path: (string | number)[]; message: string }[] = [];
-  const missing = (path: (string | number)[], what: string) =>
-    problems.push({ path, message: `has no text for ${what}` });
-  const unknown = (path: (string | number)[], what: string) =>
-    problems.push({ path, message: `names ${what}, which the questionnaire does not have` });
+/** The parts of a questionnaire a translation gives text for (contentErrors:parts.<part>). */
+type Part = 'question' | 'option' | 'rule' | 'band' | 'note' | 'advice';
+
+function translationProblems(source: Questionnaire, text: QuestionnaireText): Problem[] {
+  const problems: Problem[] = [];
+  const missing = (path: (string | number)[], part: Part, id: string) =>
+    problems.push({
+      path,
+      message: `has no text for ${part === 'advice' ? `advice.${id}` : `${part} ${id}`}`,
+      code: 'q.noText',
+      params: { part, id },
+    });
+  const unknown = (path: (string | number)[], part: Part, id: string) =>
+    problems.push({
+      path,
+      message: `names ${part} ${id}, which the questionnaire does not have`,
+      code: 'q.unknownPart',
+      params: { part, id },
+    });
   for (const q of source.questions) {
     const t = text.questions[q.id];
     if (!t) {
-      missing(['questions'], `question ${q.id}`);
+      missing(['questions'], 'question', q.id);
       continue;
     }
     if (q.type === 'choice' || q.type === 'multi') {
       for (const o of q.options)
-        if (!t.options?.[o.id]) missing(['questions', q.id, 'options'], `option ${q.id}.${o.id}`);
+        if (!t.options?.[o.id]) missing(['questions', q.id, 'options'], 'option', `${q.id}.${o.id}`);
       for (const o of Object.keys(t.options ?? {})) {
         if (!q.options.some((x) => x.id === o))
-          unknown(['questions', q.id, 'options', o], `option ${q.id}.${o}`);
+          unknown(['questions', q.id, 'options', o], 'option', `${q.id}.${o}`);
       }
     }
     if (q.checks.length !== (t.checks?.length ?? 0)) {
       problems.push({
         path: ['questions', q.id],
         message: `has ${t.checks?.length ?? 0} check messages; the questionnaire has ${q.checks.length}`,
+        code: 'q.checkCount',
+        params: { count: t.checks?.length ?? 0, expected: q.checks.length },
       });
     }
   }
   for (const id of Object.keys(text.questions))
-    if (!source.questions.some((q) => q.id === id)) unknown(['questions', id], `question ${id}`);
-  for (const r of source.rules) if (!text.rules[r.id]) missing(['rules'], `rule ${r.id}`);
+    if (!source.questions.some((q) => q.id === id)) unknown(['questions', id], 'question', id);
+  for (const r of source.rules) if (!text.rules[r.id]) missing(['rules'], 'rule', r.id);
   for (const id of Object.keys(text.rules))
-    if (!source.rules.some((r) => r.id === id)) unknown(['rules', id], `rule ${id}`);
-  for (const b of source.bands) if (!text.bands[b.id]) missing(['bands'], `band ${b.id}`);
-  for (const n of source.notes) if (!text.notes[n.id]) missing(['notes'], `note ${n.id}`);
+    if (!source.rules.some((r) => r.id === id)) unknown(['rules', id], 'rule', id);
+  for (const b of source.bands) if (!text.bands[b.id]) missing(['bands'], 'band', b.id);
+  for (const n of source.notes) if (!text.notes[n.id]) missing(['notes'], 'note', n.id);
   for (const id of Object.keys(text.notes))
-    if (!source.notes.some((n) => n.id === id)) unknown(['notes', id], `note ${id}`);
+    if (!source.notes.some((n) => n.id === id)) unknown(['notes', id], 'note', id);
   for (const key of ['emergency', 'urgent', 'routine'] as const) {
-    if (source.advice[key] && !text.advice[key]) missing(['advice'], `advice.${key}`);
+    if (source.advice[key] && !text.advice[key]) missing(['advice'], 'advice', key);
   }
   return problems;
 }

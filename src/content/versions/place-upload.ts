@@ -13,7 +13,8 @@ export function placeUpload(files: UploadFile[], live: ContentTree): Map<string,
   const placed = new Map<string, string>();
   for (const file of files) {
     const path = file.name.includes('/') ? file.name : placeBare(file, live);
-    if (placed.has(path)) throw new UploadRefused(`The upload holds ${path} twice.`);
+    if (placed.has(path))
+      throw new UploadRefused(`The upload holds ${path} twice.`, 'upload.duplicatePath', { path });
     placed.set(path, file.text);
   }
   return placed;
@@ -38,5 +39,7 @@ function placeBare(file: UploadFile, live: ContentTree): string {
   if (kind === 'module') return `modules/${file.name}`;
   throw new UploadRefused(
     `Cannot tell which folder ${file.name} belongs in: send it in a .zip with its folder (e.g. library/tb/${file.name}).`,
+    'upload.cannotPlace',
+    { name: file.name, example: `library/tb/${file.name}` },
   );
 }

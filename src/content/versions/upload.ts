@@ -12,15 +12,23 @@ export interface UploadFile {
   text: string;
 }
 
-/** An upload refused before validation (too big, not text, a hostile zip...): the message says why, for the sender. */
+/**
+ * An upload refused before validation (too big, not text, a hostile zip...): the message says why in English (the
+ * command line, logs); `code` picks the sender's text (contentErrors:<code>) and `params` fill it.
+ */
 export class UploadRefused extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
     super(message);
     this.name = 'UploadRefused';
   }
 }
 
-const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+const megabytes = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+const mb = (bytes: number): string => `${megabytes(bytes)} MB`;
 
 /**
  * Reads an upload (one content file, or a `.zip` of several) into checked text files, refusing hostile input
@@ -31,7 +39,10 @@ export function readUpload(name: string, bytes: Uint8Array): UploadFile[] {
   const base = posix.basename(name.replaceAll('\\', '/'));
   if (/\.zip$/i.test(base)) {
     if (bytes.length > UPLOAD_LIMITS.zipBytes)
-      throw new UploadRefused(`${base} is larger than ${mb(UPLOAD_LIMITS.zipBytes)}.`);
+      throw new UploadRefused(`${base} is larger than ${mb(UPLOAD_LIMITS.zipBytes)}.`, 'upload.tooBig', {
+        name: base,
+        mb: megabytes(UPLOAD_LIMITS.zipBytes),
+      });
     return stripContentFolder(unzip(base, bytes)).map((f) => ({
       name: f.name,
       text: checkedText(f.name, f.bytes),
@@ -40,9 +51,14 @@ export function readUpload(name: string, bytes: Uint8Array): UploadFile[] {
   if (!CONTENT_FILE.test(base))
     throw new UploadRefused(
       `${base} is not a content file: send a .yaml, .yml or .md file, or a .zip of them.`,
+      'upload.notContentFile',
+      { name: base },
     );
   if (bytes.length > UPLOAD_LIMITS.fileBytes)
-    throw new UploadRefused(`${base} is larger than ${mb(UPLOAD_LIMITS.fileBytes)}.`);
+    throw new UploadRefused(`${base} is larger than ${mb(UPLOAD_LIMITS.fileBytes)}.`, 'upload.tooBig', {
+      name: base,
+      mb: megabytes(UPLOAD_LIMITS.fileBytes),
+    });
   return [{ name: base, text: checkedText(base, bytes) }];
 }
 
@@ -52,11 +68,15 @@ function checkedText(name: string, bytes: Uint8Array): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UploadRefused(`${name} is not UTF-8 text (save it as UTF-8 and send it again).`);
+    throw new UploadRefused(
+      `${name} is not UTF-8 text (save it as UTF-8 and send it again).`,
+      'upload.notUtf8',
+      { name },
+    );
   }
   // A binary renamed .yaml: NUL and other control characters never appear in content text.
   if (hasControlCharacters(text))
-    throw new UploadRefused(`${name} is not a text file (it holds binary data).`);
+    throw new UploadRefused(`${name} is not a text file (it holds binary data).`, 'upload.binary', { name });
   if (/\.ya?ml$/i.test(name)) {
     const doc = parseDocument(text);
     // Syntax errors are reported by validation with their line; here only the expansion is checked.
@@ -64,7 +84,11 @@ function checkedText(name: string, bytes: Uint8Array): string {
       try {
         doc.toJS({ maxAliasCount: UPLOAD_LIMITS.yamlAliases });
       } catch {
-        throw new UploadRefused(`${name} uses YAML anchors and aliases that expand too far.`);
+        throw new UploadRefused(
+          `${name} uses YAML anchors and aliases that expand too far.`,
+          'upload.yamlAliases',
+          { name },
+        );
       }
     }
   }
@@ -86,6 +110,8 @@ function safeEntryPath(zip: string, entry: string): string {
   if (path.startsWith('/') || /^[a-z]:/i.test(path) || path.split('/').some((part) => part === '..'))
     throw new UploadRefused(
       `${zip} has an entry with an unsafe path (${JSON.stringify(entry)}); nothing was read.`,
+      'upload.unsafePath',
+      { zip, entry },
     );
   return posix.normalize(path).replace(/^(\.\/)+/, '');
 }
@@ -109,12 +135,27 @@ function unzip(zip: string, bytes: Uint8Array): Entry[] {
     if (file.name.endsWith('/')) return; // a folder
     try {
       if (entries.length >= UPLOAD_LIMITS.zipEntries)
-        throw new UploadRefused(`${zip} has more than ${UPLOAD_LIMITS.zipEntries} files.`);
+        throw new UploadRefused(
+          `${zip} has more than ${UPLOAD_LIMITS.zipEntries} files.`,
+          'upload.tooManyFiles',
+          {
+            zip,
+            max: UPLOAD_LIMITS.zipEntries,
+          },
+        );
       const name = safeEntryPath(zip, file.name);
       if (!CONTENT_FILE.test(name))
-        throw new UploadRefused(`${zip} holds ${name}, which is not a .yaml, .yml or .md file.`);
+        throw new UploadRefused(
+          `${zip} holds ${name}, which is not a .yaml, .yml or .md file.`,
+          'upload.zipHoldsOther',
+          { zip, name },
+        );
       if (file.compression !== 0 && file.compression !== 8)
-        throw new UploadRefused(`${zip}: ${name} uses a compression method this bot does not read.`);
+        throw new UploadRefused(
+          `${zip}: ${name} uses a compression method this bot does not read.`,
+          'upload.compression',
+          { zip, name },
+        );
       const chunks: Uint8Array[] = [];
       let size = 0;
       const entry: Entry = { name, bytes: new Uint8Array(), done: false };
@@ -122,15 +163,30 @@ function unzip(zip: string, bytes: Uint8Array): Entry[] {
       file.ondata = (error, data, final) => {
         if (refusal) return;
         if (error) {
-          refusal = new UploadRefused(`${zip}: ${name} is damaged (${error.message}).`);
+          refusal = new UploadRefused(
+            `${zip}: ${name} is damaged (${error.message}).`,
+            'upload.damagedEntry',
+            {
+              zip,
+              name,
+            },
+          );
           return;
         }
         size += data.length;
         total += data.length;
         if (size > UPLOAD_LIMITS.fileBytes) {
-          refusal = new UploadRefused(`${zip}: ${name} unpacks to more than ${mb(UPLOAD_LIMITS.fileBytes)}.`);
+          refusal = new UploadRefused(
+            `${zip}: ${name} unpacks to more than ${mb(UPLOAD_LIMITS.fileBytes)}.`,
+            'upload.entryUnpacksTooBig',
+            { zip, name, mb: megabytes(UPLOAD_LIMITS.fileBytes) },
+          );
         } else if (total > UPLOAD_LIMITS.zipUnpackedBytes) {
-          refusal = new UploadRefused(`${zip} unpacks to more than ${mb(UPLOAD_LIMITS.zipUnpackedBytes)}.`);
+          refusal = new UploadRefused(
+            `${zip} unpacks to more than ${mb(UPLOAD_LIMITS.zipUnpackedBytes)}.`,
+            'upload.unpacksTooBig',
+            { zip, mb: megabytes(UPLOAD_LIMITS.zipUnpackedBytes) },
+          );
         }
         if (refusal) {
           file.terminate();
@@ -144,7 +200,10 @@ function unzip(zip: string, bytes: Uint8Array): Entry[] {
       };
       file.start();
     } catch (error) {
-      refusal = error instanceof UploadRefused ? error : new UploadRefused(`${zip} could not be read.`);
+      refusal =
+        error instanceof UploadRefused
+          ? error
+          : new UploadRefused(`${zip} could not be read.`, 'upload.unreadableZip', { zip });
     }
   });
   unzipper.register(UnzipInflate);
@@ -156,15 +215,28 @@ function unzip(zip: string, bytes: Uint8Array): Entry[] {
     }
   } catch (error) {
     if (!refusal)
-      refusal = new UploadRefused(`${zip} is not a readable zip file (${(error as Error).message}).`);
+      refusal = new UploadRefused(
+        `${zip} is not a readable zip file (${(error as Error).message}).`,
+        'upload.unreadableZip',
+        { zip },
+      );
   }
   if (refusal) throw refusal;
-  if (entries.length === 0) throw new UploadRefused(`${zip} holds no content files.`);
+  if (entries.length === 0)
+    throw new UploadRefused(`${zip} holds no content files.`, 'upload.emptyZip', { zip });
   const cut = entries.find((e) => !e.done);
-  if (cut) throw new UploadRefused(`${zip} is damaged: ${cut.name} is cut short.`);
+  if (cut)
+    throw new UploadRefused(`${zip} is damaged: ${cut.name} is cut short.`, 'upload.cutShort', {
+      zip,
+      name: cut.name,
+    });
   const seen = new Set<string>();
   for (const entry of entries) {
-    if (seen.has(entry.name)) throw new UploadRefused(`${zip} holds ${entry.name} twice.`);
+    if (seen.has(entry.name))
+      throw new UploadRefused(`${zip} holds ${entry.name} twice.`, 'upload.duplicateEntry', {
+        zip,
+        name: entry.name,
+      });
     seen.add(entry.name);
   }
   return entries;
