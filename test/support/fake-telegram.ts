@@ -6,7 +6,8 @@ import type { Update } from 'grammy/types';
 /**
  * A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests and benchmarks: point grammY at it with
  * `new Bot(token, { client: { apiRoot: fake.apiRoot } })`. It queues updates from make-believe people, hands
- * them out through real long polling (getUpdates) and records what the bot sends.
+ * them out through real long polling (getUpdates), records what the bot sends, and serves the files people
+ * "sent" (getFile, then GET /file/bot<token>/<file_path>).
  */
 
 export type SendMethod = 'sendMessage' | 'sendPhoto' | 'sendDocument';
@@ -36,6 +37,28 @@ export interface QueueOptions {
   languageCode?: string;
 }
 
+/** A document a make-believe person sends. */
+export interface FakeDocument {
+  fileName: string;
+  mimeType?: string;
+  bytes: Uint8Array;
+  /**
+   * The size Telegram reports, in the message and from getFile; default the real size. Null: the message does not
+   * say, getFile gives the real size.
+   */
+  fileSize?: number | null;
+  /** Serve the download without a content-length (chunked), as a server that does not say how much comes. */
+  hideLength?: boolean;
+}
+
+interface StoredFile {
+  path: string;
+  bytes: Uint8Array;
+  /** What getFile reports. */
+  fileSize: number;
+  hideLength: boolean;
+}
+
 interface Poll {
   offset: number;
   limit: number;
@@ -59,12 +82,16 @@ export class FakeTelegram {
   readonly servedAt = new Map<number, number>();
   /** Optional hook called for every recorded message (benchmarks). */
   onSent: ((message: SentMessage) => void) | null = null;
+  /** The file_path of every file download the bot asked for, in order. */
+  readonly fileRequests: string[] = [];
 
   private readonly pending: Update[] = [];
   private readonly polls = new Set<Poll>();
   private readonly failures = new Map<string, number>();
   private readonly refusals = new Map<number, { code: number; description: string }>();
   private readonly waiters = new Set<() => void>();
+  private readonly files = new Map<string, StoredFile>();
+  private nextFileId = 1;
   private nextUpdateId = 1;
   private nextMessageId = 1;
 
@@ -111,6 +138,35 @@ export class FakeTelegram {
         is_video: false,
       },
     });
+  }
+
+  /** A document (file_id, file_name, mime_type, file_size) whose bytes getFile and the download route serve. */
+  queueDocument(chatId: number, document: FakeDocument, options: QueueOptions = {}): Update {
+    const { fileId, fileSize } = this.addFile(document);
+    return this.queueMessage(chatId, options, {
+      document: {
+        file_id: fileId,
+        file_unique_id: `unique-${fileId}`,
+        file_name: document.fileName,
+        mime_type: document.mimeType,
+        ...(fileSize === null ? {} : { file_size: fileSize }),
+      },
+    });
+  }
+
+  /** Registers a file to serve; returns its file_id and the size Telegram reports for it. */
+  addFile(document: FakeDocument): { fileId: string; fileSize: number | null } {
+    const n = this.nextFileId++;
+    const fileId = `file-${n}`;
+    const extension = /\.[A-Za-z0-9]+$/.exec(document.fileName)?.[0] ?? '';
+    const fileSize = document.fileSize === undefined ? document.bytes.byteLength : document.fileSize;
+    this.files.set(fileId, {
+      path: `documents/file_${n}${extension}`,
+      bytes: document.bytes,
+      fileSize: fileSize ?? document.bytes.byteLength,
+      hideLength: document.hideLength ?? false,
+    });
+    return { fileId, fileSize };
   }
 
   /** A tap on an inline keyboard button with this callback_data. */
@@ -220,6 +276,8 @@ export class FakeTelegram {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const filePath = /^\/file\/bot[^/]+\/(.+)$/.exec(req.url ?? '')?.[1];
+    if (filePath !== undefined) return this.serveFile(decodeURIComponent(filePath), res);
     const method = /^\/bot[^/]+\/(\w+)$/.exec(req.url ?? '')?.[1] ?? '';
     const body = parseBody(req.headers['content-type'] ?? '', await readAll(req));
     this.calls.push({ method, body: body.fields });
@@ -244,6 +302,8 @@ export class FakeTelegram {
         return reply(res, 200, { ok: true, result: true });
       case 'getUpdates':
         return this.getUpdates(body.fields, res);
+      case 'getFile':
+        return this.getFile(String(body.fields.file_id ?? ''), res);
       case 'sendMessage':
       case 'sendPhoto':
       case 'sendDocument': {
@@ -285,6 +345,40 @@ export class FakeTelegram {
       from: BOT,
       text: message.text,
     };
+  }
+
+  private getFile(fileId: string, res: ServerResponse): void {
+    const file = this.files.get(fileId);
+    if (file)
+      reply(res, 200, {
+        ok: true,
+        result: {
+          file_id: fileId,
+          file_unique_id: `unique-${fileId}`,
+          file_size: file.fileSize,
+          file_path: file.path,
+        },
+      });
+    else reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+  }
+
+  /** The download route; streams in 64 KB pieces and stops when the bot hangs up (it may refuse a large file). */
+  private async serveFile(path: string, res: ServerResponse): Promise<void> {
+    this.fileRequests.push(path);
+    const file = [...this.files.values()].find((f) => f.path === path);
+    if (!file) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      ...(file.hideLength ? {} : { 'content-length': file.bytes.byteLength }),
+    });
+    const closed = new Promise<void>((resolve) => res.once('close', resolve));
+    const piece = 64 * 1024;
+    for (let at = 0; at < file.bytes.byteLength; at += piece) {
+      if (res.destroyed) return;
+      if (!res.write(file.bytes.subarray(at, at + piece)))
+        await Promise.race([new Promise((resolve) => res.once('drain', resolve)), closed]);
+    }
+    res.end();
   }
 
   /** Long polling: answers at once if updates wait, else holds the request until some come or time is up. */

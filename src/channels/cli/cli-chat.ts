@@ -6,6 +6,7 @@ import type { App } from '../../app.js';
 import { assertNever } from '../../core/assert-never.js';
 import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
+import { DocumentTooLargeError, documentLimit } from '../inbound-document.js';
 import { CLI_LIMITS } from '../text/limits.js';
 import { type ChoicesMessage, renderText } from '../text/render.js';
 
@@ -84,14 +85,22 @@ export class CliChat implements ChannelSender {
       this.write(JSON.stringify({ type: 'error', in: n, message: `no such file: ${path}` }));
       return;
     }
+    const name = basename(path);
+    const limit = documentLimit(name);
     return this.deliver(
       parsed.from,
       {
         kind: 'document',
-        name: basename(path),
+        name,
         mime: MIME[extname(path).toLowerCase()] ?? 'application/octet-stream',
         size: info.size,
-        read: async () => new Uint8Array(await readFile(path)),
+        // As the other channels: nothing above the upload limit is read into memory.
+        read: async () => {
+          if (info.size > limit) throw new DocumentTooLargeError(info.size, limit);
+          const bytes = new Uint8Array(await readFile(path));
+          if (bytes.byteLength > limit) throw new DocumentTooLargeError(bytes.byteLength, limit);
+          return bytes;
+        },
       },
       `cli-${n}`,
     );

@@ -8,6 +8,7 @@ import { KeyedQueue } from '../../core/keyed-queue.js';
 import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
 import { failureFields } from '../delivery-error.js';
+import { DocumentFetchError, DocumentTooLargeError, fetchFailure, readLimited } from '../inbound-document.js';
 import { attemptFailures, deliveryErrors, safeTelegramError } from './telegram-failures.js';
 import { payloadOf } from './telegram-inbound.js';
 import { renderTelegram } from './telegram-render.js';
@@ -22,6 +23,9 @@ export interface TelegramOptions {
 }
 
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
+/** A document download that takes longer is given up (Telegram serves at most 20 MB to bots). */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /**
  * Telegram through grammY: long polling (the runner, so one slow chat does not hold up the others) or a
@@ -130,7 +134,7 @@ export class TelegramChannel implements ChannelSender {
 
   private async onMessage(ctx: Context): Promise<void> {
     if (ctx.chat?.type !== 'private' || !ctx.message) return;
-    const payload = payloadOf(ctx, (fileId) => this.download(fileId));
+    const payload = payloadOf(ctx, (fileId, limit) => this.download(fileId, limit));
     if (payload) await this.handle(ctx, payload, String(ctx.message.message_id));
   }
 
@@ -160,11 +164,35 @@ export class TelegramChannel implements ChannelSender {
     await this.sending.run(String(chatId), async () => renderTelegram(this.bot.api, chatId, await replies));
   }
 
-  private async download(fileId: string): Promise<Uint8Array> {
-    const file = await this.bot.api.getFile(fileId);
-    if (!file.file_path) throw new Error('telegram gave no file path');
-    const response = await fetch(`${this.options.apiRoot}/file/bot${this.options.token}/${file.file_path}`);
-    if (!response.ok) throw new Error(`telegram file download failed: ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+  /**
+   * getFile, then the file itself, read as it streams in and dropped once it passes `limit`. Failures reject with
+   * DocumentTooLargeError or DocumentFetchError and are logged by code only (the URL holds the bot token).
+   */
+  private async download(fileId: string, limit: number): Promise<Uint8Array> {
+    try {
+      const file = await this.bot.api.getFile(fileId);
+      if (file.file_size !== undefined && file.file_size > limit)
+        throw new DocumentTooLargeError(file.file_size, limit);
+      if (!file.file_path) throw new DocumentFetchError(this.name, 'no-file-path');
+      const response = await fetch(
+        `${this.options.apiRoot}/file/bot${this.options.token}/${file.file_path}`,
+        {
+          signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+        },
+      );
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new DocumentFetchError(this.name, response.status);
+      }
+      return await readLimited(response, limit);
+    } catch (error) {
+      const failure = fetchFailure(this.name, error);
+      if (failure instanceof DocumentFetchError)
+        this.app.services.logger.warn(
+          { channel: this.name, method: 'downloadFile', code: failure.code },
+          'telegram document download failed',
+        );
+      throw failure;
+    }
   }
 }

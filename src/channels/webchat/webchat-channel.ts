@@ -5,10 +5,30 @@ import { z } from 'zod';
 import { demoRef, ensureDemoUsers } from '../../accounts/demo.js';
 import { LANGUAGES, ROLES } from '../../accounts/types.js';
 import type { App } from '../../app.js';
+import { UPLOAD_LIMITS } from '../../content/versions/limits.js';
 import type { OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
+import { DocumentTooLargeError, documentLimit } from '../inbound-document.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * An upload's body: a little above the largest upload (a zip), so a file just past a limit still reaches the bot,
+ * which says politely what the limit is; anything larger is cut off here, unread.
+ */
+export const MAX_UPLOAD_BYTES = UPLOAD_LIMITS.zipBytes + 64 * 1024;
+/** The strings the page shows (keys under `webchat.` in translation.json). */
+const PAGE_STRINGS = [
+  'title',
+  'placeholder',
+  'send',
+  'chooseIdentity',
+  'visitor',
+  'demoNote',
+  'done',
+  'switch',
+  'attach',
+  'uploading',
+] as const;
 const OUTBOX_LIMIT = 100;
 
 const sessionBody = z.object({ identity: z.enum([...ROLES, 'visitor']).optional() });
@@ -20,6 +40,15 @@ const messageBody = z
     choice: z.string().max(200).optional(),
   })
   .refine((b) => (b.text === undefined) !== (b.choice === undefined), 'send either text or choice');
+/** An upload's headers: the token, the file name (URI-encoded: header values are Latin-1) and an optional id. */
+const uploadHeaders = z.object({
+  token: z.string().min(8).max(200),
+  name: z.string().min(1).max(200),
+  id: z.string().max(100).optional(),
+  mime: z.string().max(200).optional(),
+  /** The page sends a file above MAX_UPLOAD_BYTES with no body, saying only its size, so the bot can refuse it. */
+  size: z.coerce.number().int().positive().optional(),
+});
 
 interface Outbox {
   seq: number;
@@ -62,12 +91,10 @@ export class WebchatChannel implements ChannelSender {
       return c.json({
         mode: this.mode,
         identities: this.mode === 'demo' ? [...ROLES, 'visitor'] : [],
+        maxUpload: MAX_UPLOAD_BYTES,
         roles: Object.fromEntries(ROLES.map((r) => [r, t(`roles.${r}`)])),
-        strings: Object.fromEntries(
-          ['title', 'placeholder', 'send', 'chooseIdentity', 'visitor', 'demoNote', 'done', 'switch'].map(
-            (k) => [k, t(`webchat.${k}`)],
-          ),
-        ),
+        // `{{name}}` is left for the page to fill in (the file being sent).
+        strings: Object.fromEntries(PAGE_STRINGS.map((k) => [k, t(`webchat.${k}`, { name: '{{name}}' })])),
       });
     });
     http.post('/webchat/api/session', limit, async (c) => {
@@ -96,11 +123,59 @@ export class WebchatChannel implements ChannelSender {
       });
       return c.json({ messages: replies });
     });
+    // A content file as the raw body; the replies come back as for a message. Everyone may send one: the bot
+    // decides what to do with it (only trainers publish).
+    http.post(
+      '/webchat/api/upload',
+      bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: (c) => c.json({ error: 'too_large' }, 413) }),
+      async (c) => {
+        const parsed = uploadHeaders.safeParse({
+          token: c.req.header('x-webchat-token'),
+          name: fileName(c.req.header('x-file-name')),
+          id: c.req.header('x-message-id'),
+          mime: c.req.header('content-type'),
+          size: c.req.header('x-file-size'),
+        });
+        if (!parsed.success) return c.json({ error: 'bad_request' }, 400);
+        const { token, name, id, mime, size } = parsed.data;
+        const bytes = new Uint8Array(await c.req.arrayBuffer());
+        // Only a size above what the body may hold is believed: the bytes are never more than they are.
+        const unsent = bytes.byteLength === 0 && size !== undefined && size > MAX_UPLOAD_BYTES;
+        if (this.mode === 'demo' && token.startsWith('demo-')) await ensureDemoUsers(this.app.services);
+        const replies = await this.app.receive({
+          channel: 'webchat',
+          ref: this.refFor(token),
+          messageId: id,
+          at: new Date(),
+          payload: {
+            kind: 'document',
+            name,
+            mime: mime ?? 'application/octet-stream',
+            size: unsent ? size : bytes.byteLength,
+            read: async () => {
+              if (unsent) throw new DocumentTooLargeError(size, documentLimit(name));
+              return bytes;
+            },
+          },
+        });
+        return c.json({ messages: replies });
+      },
+    );
     http.get('/webchat/api/events', (c) => {
       const token = c.req.query('token') ?? '';
       const after = Number(c.req.query('after') ?? 0) || 0;
       const box = this.outboxes.get(this.refFor(token));
       return c.json({ events: box ? box.items.filter((i) => i.seq > after) : [] });
     });
+  }
+}
+
+/** The file name from its URI-encoded header, without any folder a browser might add; undefined if unreadable. */
+function fileName(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  try {
+    return decodeURIComponent(header).split(/[\\/]/).pop()?.trim();
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,7 @@
+import { UPLOAD_LIMITS } from '../../content/versions/limits.js';
 import type { Logger } from '../../logging/logger.js';
 import { DeliveryError } from '../delivery-error.js';
+import { DocumentTooLargeError, readLimited } from '../inbound-document.js';
 
 /**
  * A small client for the parts of Meta's Graph API the WhatsApp Cloud channel uses: sending messages, uploading
@@ -61,9 +63,9 @@ export class GraphApiError extends DeliveryError {
 }
 
 /** Media larger than allowed; found before (or while) downloading, never after reading it all. */
-export class MediaTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`media is larger than ${limit} bytes`);
+export class MediaTooLargeError extends DocumentTooLargeError {
+  constructor(limit: number) {
+    super(null, limit, `media is larger than ${limit} bytes`);
     this.name = 'MediaTooLargeError';
   }
 }
@@ -74,7 +76,8 @@ export interface MediaInfo {
   file_size?: number;
 }
 
-export const DEFAULT_MEDIA_LIMIT = 5 * 1024 * 1024;
+/** The largest upload a trainer may send (a zip); the channel passes the limit of each document's kind. */
+export const DEFAULT_MEDIA_LIMIT = UPLOAD_LIMITS.zipBytes;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -136,31 +139,11 @@ export class GraphClient {
     const info = await this.mediaInfo(mediaId);
     if (typeof info.file_size === 'number' && info.file_size > limit) throw new MediaTooLargeError(limit);
     const response = await this.request('downloadMedia', info.url, () => ({ method: 'GET' }));
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (declared > limit) {
-      await response.body?.cancel();
-      throw new MediaTooLargeError(limit);
+    try {
+      return await readLimited(response, limit);
+    } catch (error) {
+      throw error instanceof DocumentTooLargeError ? new MediaTooLargeError(limit) : error;
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = response.body?.getReader();
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        throw new MediaTooLargeError(limit);
-      }
-      chunks.push(value);
-    }
-    const out = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return out;
   }
 
   /** One call with retries. `init` is called per try; `path` is under apiRoot unless it is a full URL. */

@@ -8,7 +8,8 @@ import type { InboundPayload, OutMessage } from '../../core/messages.js';
 import type { AuditRecord } from '../../store/port.js';
 import type { ChannelSender } from '../delivery.js';
 import { DeliveryError, failureFields, isDeliveryError } from '../delivery-error.js';
-import { DEFAULT_MEDIA_LIMIT, GraphClient, type RetryOptions } from './graph-client.js';
+import { documentLimit, fetchFailure } from '../inbound-document.js';
+import { GraphClient, type RetryOptions } from './graph-client.js';
 import { parseWebhook, type WaMessage, type WaStatus } from './payload.js';
 import { mediaMessage, renderWhatsapp, templateText, textOf } from './render.js';
 
@@ -41,7 +42,7 @@ export interface WhatsappCloudOptions {
   templateLanguage?: string;
   /** Graph API retries (tests make the delays small). */
   retry?: RetryOptions;
-  /** The largest document someone may send that is read. Default 5 MB. */
+  /** The largest document someone may send that is read. Default: the upload limit of its kind (inbound-document.ts). */
   maxDocumentBytes?: number;
 }
 
@@ -238,14 +239,19 @@ export class WhatsappCloudChannel implements ChannelSender {
       case 'document': {
         const document = message.document;
         if (!document) return { kind: 'unsupported', what: 'other' };
-        const limit = this.options.maxDocumentBytes ?? DEFAULT_MEDIA_LIMIT;
+        const name = document.filename ?? 'document';
+        const limit = this.options.maxDocumentBytes ?? documentLimit(name);
         return {
           kind: 'document',
-          name: document.filename ?? 'document',
+          name,
           mime: document.mime_type ?? 'application/octet-stream',
-          // The webhook does not say; 0 is "unknown", and read() refuses anything above the limit.
+          // The webhook does not say; 0 is "unknown", and read() refuses anything above the limit (Graph's
+          // file_size before downloading, then the bytes as they come).
           size: 0,
-          read: () => this.graph.downloadMedia(document.id, limit),
+          read: () =>
+            this.graph.downloadMedia(document.id, limit).catch((error: unknown) => {
+              throw fetchFailure(this.name, error);
+            }),
         };
       }
       case 'image':

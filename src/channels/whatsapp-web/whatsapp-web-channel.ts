@@ -5,6 +5,12 @@ import { KeyedQueue } from '../../core/keyed-queue.js';
 import type { InboundPayload, OutMessage, UnsupportedKind } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
 import { DeliveryError, failureFields, isDeliveryError } from '../delivery-error.js';
+import {
+  DocumentFetchError,
+  DocumentTooLargeError,
+  documentLimit,
+  fetchFailure,
+} from '../inbound-document.js';
 import { WHATSAPP_LIMITS } from '../text/limits.js';
 import { renderText } from '../text/render.js';
 import type { WwebClient, WwebMessage } from './wweb-client.js';
@@ -12,14 +18,13 @@ import type { WwebClient, WwebMessage } from './wweb-client.js';
 /** The longest text sent as one message (WhatsApp's own limit is higher; the Cloud API's is 4096). */
 export const WHATSAPP_TEXT_LIMIT = WHATSAPP_LIMITS.text;
 export const DEFAULT_INIT_TIMEOUT_MS = 60_000;
-export const DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
 export interface WhatsappWebOptions {
   /** Makes a client: createRealClient(...) in the bot, a fake in tests. Called again for every reconnect. */
   clientFactory: () => Promise<WwebClient> | WwebClient;
   /** How long initialize() may take before start() gives up (default 60 s). */
   initTimeoutMs?: number;
-  /** Documents above this are refused without downloading (default 5 MB). */
+  /** Documents above this are refused without downloading (default: the upload limit of their kind). */
   maxDocumentBytes?: number;
   /** The first wait before reconnecting after a disconnect (default 1 s); it doubles per failed attempt. */
   reconnectDelayMs?: number;
@@ -29,16 +34,8 @@ export interface WhatsappWebOptions {
   printQr?: (qr: string) => void;
 }
 
-/** A document larger than the limit: read() rejects with this instead of downloading it. */
-export class DocumentTooLargeError extends Error {
-  constructor(
-    readonly size: number,
-    readonly limit: number,
-  ) {
-    super(`document of ${size} bytes is above the limit of ${limit} bytes`);
-    this.name = 'DocumentTooLargeError';
-  }
-}
+/** read() rejects with this for a document above the limit, before downloading it when WhatsApp gave its size. */
+export { DocumentTooLargeError };
 
 const UNSUPPORTED: Record<string, UnsupportedKind> = {
   image: 'photo',
@@ -68,21 +65,27 @@ export function isForBot(msg: WwebMessage): boolean {
 }
 
 /** Turns a whatsapp-web.js message into a channel-neutral payload; null for messages the bot ignores. */
-export function payloadOf(msg: WwebMessage, maxDocumentBytes: number): InboundPayload | null {
+export function payloadOf(msg: WwebMessage, maxDocumentBytes?: number): InboundPayload | null {
   if (msg.type === 'chat') return { kind: 'text', text: msg.body };
   if (msg.type === 'document' && msg.hasMedia) {
     const size = msg._data?.size ?? 0;
+    const name = msg._data?.filename ?? 'document';
+    const limit = maxDocumentBytes ?? documentLimit(name);
     return {
       kind: 'document',
-      name: msg._data?.filename ?? 'document',
+      name,
       mime: msg._data?.mimetype ?? 'application/octet-stream',
       size,
       read: async () => {
-        if (size > maxDocumentBytes) throw new DocumentTooLargeError(size, maxDocumentBytes);
-        const media = await msg.downloadMedia();
-        if (!media) throw new Error('whatsapp-web.js could not download the document (expired or failed)');
+        if (size > limit) throw new DocumentTooLargeError(size, limit);
+        // whatsapp-web.js hands the whole file over as base64 (no stream): its length is checked before decoding.
+        const media = await msg.downloadMedia().catch((error: unknown) => {
+          throw fetchFailure('whatsapp-web', error);
+        });
+        if (!media) throw new DocumentFetchError('whatsapp-web', 'expired');
+        if (Math.floor((media.data.length * 3) / 4) > limit + 2) throw new DocumentTooLargeError(null, limit);
         const bytes = Buffer.from(media.data, 'base64');
-        if (bytes.length > maxDocumentBytes) throw new DocumentTooLargeError(bytes.length, maxDocumentBytes);
+        if (bytes.length > limit) throw new DocumentTooLargeError(bytes.length, limit);
         return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
       },
     };
@@ -367,7 +370,7 @@ export class WhatsappWebChannel implements ChannelSender {
     try {
       if (!isForBot(msg)) return;
       ref = msg.from;
-      const payload = payloadOf(msg, this.options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES);
+      const payload = payloadOf(msg, this.options.maxDocumentBytes);
       if (!payload) return;
       const messageId = msg.id._serialized;
       const chat = ref;
