@@ -391,7 +391,7 @@ describe('WhatsApp Cloud API channel against a fake Graph API', () => {
       document: { id, filename: 'referral.pdf', mime_type: 'application/pdf', sha256: 'x' },
     });
     const sent = await send(STRANGER, document('media-small'));
-    expect(sent.length).toBeGreaterThan(0); // answered (the engine says it cannot use a file here)
+    expect(sent.length).toBeGreaterThan(0); // answered (a stranger is welcomed and asked for a code)
     await send(STRANGER, document('media-big'));
     const [first, second] = received.map((r) => r.payload);
     expect(first).toMatchObject({ kind: 'document', name: 'referral.pdf', mime: 'application/pdf' });

@@ -126,7 +126,7 @@ describe('whatsapp-web.js channel against a fake client', () => {
       data: new Uint8Array([1, 2, 3, 4]),
     });
     const sent = await client.waitForMessages(MENTOR, 1);
-    expect(text(sent[0])).toContain('I cannot use a file here');
+    expect(text(sent[0])).toContain('Only trainers publish content files');
     expect(small.downloads).toBe(0); // the engine did not need it
 
     const payload = seen[0]?.payload;

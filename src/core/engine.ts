@@ -318,9 +318,11 @@ export class Engine {
       case 'document': {
         const flow = session.flow ? this.flows.get(session.flow) : undefined;
         if (ctx.user && flow?.acceptsDocuments) return flow.onInput(ctx, payload);
-        if (!ctx.user) return this.welcomeStranger(ctx);
+        if (!ctx.user && !session.flow) return this.welcomeStranger(ctx);
         const documents = this.documents;
-        if (!documents) {
+        // In the middle of something else a file is not taken as a publication: she is shown where she was.
+        const atMenu = !session.flow || session.flow === 'menu';
+        if (!ctx.user || !documents || !atMenu) {
           ctx.say(ctx.t('input.documentNotExpected'));
           return this.remind(ctx);
         }
