@@ -5,6 +5,7 @@ import { invitesFeature } from './invites/index.js';
 import { languageFeature } from './language/index.js';
 import { linkFeature } from './link/index.js';
 import { onboardingFeature } from './onboarding/index.js';
+import { publishingFeature } from './publishing/index.js';
 import { screeningFeature } from './screening/index.js';
 import { searchFeature } from './search/index.js';
 import { trainingFeature } from './training/index.js';
@@ -19,6 +20,7 @@ export const allFeatures = (): Feature[] => [
   glossaryFeature,
   invitesFeature,
   usersFeature,
+  publishingFeature,
   languageFeature,
   linkFeature,
   helpFeature,

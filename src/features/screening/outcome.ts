@@ -45,7 +45,8 @@ export async function recordOutcome(
   );
 }
 
-async function outcomeMessage(
+/** What to do after an outcome, in her language (also the whole result of a trainer's trial screening). */
+export async function outcomeMessage(
   ctx: OutcomeContext,
   q: Questionnaire,
   outcome: Outcome,

@@ -7,7 +7,7 @@ import { alertDelivered } from './alert.js';
 import { answerFrom, answerId, problemText } from './answer-parsing.js';
 import { REGISTER_CLIENT, registrationResult } from './client-registration.js';
 import { QuestionnaireTexts } from './localize.js';
-import { emergencyNumbers, recordOutcome } from './outcome.js';
+import { emergencyNumbers, outcomeMessage, recordOutcome } from './outcome.js';
 
 /** How many of her clients the picker shows (most recent first); others she finds by typing the code. */
 const RECENT = 8;
@@ -26,6 +26,8 @@ const screenState = z.object({
   answers: z.record(z.string(), answerValue),
   /** A questionnaire chosen before the client (search offered it for a danger sign): asked once she is picked. */
   preset: z.string().max(100).nullable().optional(),
+  /** A trainer trying a questionnaire before it is published: no client, nothing stored, no alert. */
+  trial: z.boolean().optional(),
 });
 type ScreenState = z.infer<typeof screenState>;
 type Step = 'pick' | 'choose' | 'q' | 'done';
@@ -104,7 +106,7 @@ const steps: { [K in Step]: StepDefinition<ScreenState, Step> } = {
       const id = input.kind === 'choice' && input.id.startsWith('q:') ? input.id.slice(2) : '';
       const q = ctx.content.catalog.questionnaire(id);
       if (!q) return steps.choose.show?.(ctx);
-      ctx.state = { ...fresh(ctx.state.client), questionnaire: q.id };
+      ctx.state = { ...fresh(ctx.state.client), ...trialOf(ctx), questionnaire: q.id };
       const texts = textsOf(ctx, q);
       ctx.say(
         `${texts.title()}\n${texts.intro()}${texts.translated ? '' : `\n${ctx.t('screening.inEnglish')}`}`,
@@ -136,15 +138,22 @@ const steps: { [K in Step]: StepDefinition<ScreenState, Step> } = {
   },
 };
 
-/** Screening a client in chat: pick or register her, pick a questionnaire, one question at a time, the outcome. */
+/**
+ * Screening a client in chat: pick or register her, pick a questionnaire, one question at a time, the outcome.
+ * Trainers and admins run it only as a trial ({questionnaire, trial: true}, called by publishing on a proposal's
+ * content): the questions and the result, nothing else.
+ */
 export const screenFlow = defineFlow<ScreenState, Step>({
   id: 'screen',
   ns: 'sc',
-  roles: ['mentor'],
+  roles: ['mentor', 'trainer', 'admin'],
   state: screenState,
   async start(ctx, args) {
     const preset = typeof args.questionnaire === 'string' ? args.questionnaire : null;
-    ctx.state = { ...fresh(), preset: preset && ctx.content.catalog.questionnaire(preset) ? preset : null };
+    const known = preset && ctx.content.catalog.questionnaire(preset) ? preset : null;
+    if (args.trial === true) return startTrial(ctx, known);
+    if (ctx.user?.role !== 'mentor') return ctx.showMenu(ctx.t('errors.notAllowed'));
+    ctx.state = { ...fresh(), preset: known };
     const clientId = typeof args.client === 'string' ? args.client : null;
     const client = clientId ? await ownClient(ctx, clientId) : undefined;
     if (client) return choose(ctx, client);
@@ -178,9 +187,19 @@ async function register(ctx: Ctx): Promise<void> {
   return ctx.call(REGISTER_CLIENT, {}, 'pick');
 }
 
+/** A trial goes straight to the questionnaire's first question, for nobody. */
+async function startTrial(ctx: Ctx, questionnaire: string | null): Promise<void> {
+  if (!questionnaire) return ctx.finish({ trial: true });
+  ctx.state = { ...fresh(), preset: questionnaire, trial: true };
+  ctx.say(ctx.t('publishing:trial.screening'));
+  return choose(ctx, null);
+}
+
+const trialOf = (ctx: Ctx): { trial?: true } => (ctx.state.trial ? { trial: true } : {});
+
 async function choose(ctx: Ctx, client: Client | null): Promise<void> {
   const preset = ctx.state.preset;
-  ctx.state = fresh(client?.id ?? null);
+  ctx.state = { ...fresh(client?.id ?? null), ...trialOf(ctx) };
   ctx.goto('choose');
   // Chosen already (search offered it for a danger sign): straight to its first question.
   if (preset) return steps.choose.onInput(ctx, { kind: 'choice', id: `q:${preset}` });
@@ -301,12 +320,19 @@ async function onAnswer(ctx: Ctx, input: FlowInput): Promise<void> {
 async function outcome(ctx: Ctx, q: CompiledQuestionnaire): Promise<void> {
   const answers = ctx.state.answers;
   const clientId = ctx.state.client;
-  ctx.state = fresh(clientId);
+  const trial = ctx.state.trial === true;
+  ctx.state = { ...fresh(clientId), ...trialOf(ctx) };
   const result = q.evaluate(answers);
   if (!result.ok) {
     // Cannot happen for answers checked one by one; say so rather than record something wrong.
     ctx.say(ctx.t('errors.internal'));
     return ctx.showMenu();
+  }
+  if (trial) {
+    // The result only: no record, no referral, no alert; back to the upload being tried.
+    ctx.say(await outcomeMessage(ctx, q.source, result.outcome, null));
+    ctx.say(ctx.t('publishing:trial.screeningDone'));
+    return ctx.finish({ trial: true });
   }
   const client = clientId ? ((await ownClient(ctx, clientId)) ?? null) : null;
   await recordOutcome(ctx, q.source, result.outcome, result.answers, client);

@@ -20,8 +20,11 @@ import { moduleChoices } from './module-list.js';
 
 const ROLES = ['mentor', 'supervisor', 'trainer'] as const;
 
-/** The module she is in (null on the list); where she is within it is her progress in the store. */
-const stateSchema = z.object({ module: z.string().max(100).nullable() });
+/**
+ * The module she is in (null on the list); where she is within it is her progress in the store. `trial`: a trainer
+ * trying a module before it is published (called by publishing): "All modules" takes her back, no quiz is journaled.
+ */
+const stateSchema = z.object({ module: z.string().max(100).nullable(), trial: z.boolean().optional() });
 type State = z.infer<typeof stateSchema>;
 type Step = 'list' | 'lesson' | 'quiz' | 'done';
 type Ctx = StepContext<State, Step>;
@@ -47,7 +50,7 @@ export const trainingFlow = defineFlow<State, Step>({
   state: stateSchema,
 
   async start(ctx, args) {
-    ctx.state = { module: null };
+    ctx.state = args.trial === true ? { module: null, trial: true } : { module: null };
     // From a search answer ({module}) or from `/training <module id>` ({args}).
     const given = args.module ?? args.args;
     const wanted = typeof given === 'string' && given.trim() !== '' ? given.trim() : undefined;
@@ -104,7 +107,7 @@ export const trainingFlow = defineFlow<State, Step>({
         await ctx.store.progress.put(outcome.progress);
         if (!outcome.finished) return showQuestion(ctx);
         const { result, record } = outcome.finished;
-        await ctx.store.journal<TrainingRecord>('training').append(record);
+        if (!ctx.state.trial) await ctx.store.journal<TrainingRecord>('training').append(record);
         if (result.keptPass) {
           ctx.say(ctx.t('training.practiceScore', { correct: result.correct, total: result.total }));
         }
@@ -147,9 +150,14 @@ async function saveAnd(ctx: Ctx, progress: ModuleProgress, show: (ctx: Ctx) => P
   return show(ctx);
 }
 
+/** "All modules", or in a trial the way back to the upload being tried. */
+const listLabel = (ctx: Ctx): string =>
+  ctx.t(ctx.state.trial ? 'publishing:trial.back' : 'training.otherModules');
+
 async function showList(ctx: Ctx): Promise<void> {
   const user = ctx.user;
   if (!user) return ctx.showMenu();
+  if (ctx.state.trial) return ctx.finish({ trial: true });
   const progress = await ctx.store.progress.byUser(user.id);
   const choices = moduleChoices(ctx.content.catalog, ctx.lang, ctx.t, progress);
   if (choices.length === 0) return ctx.showMenu(ctx.t('training.none'));
@@ -163,7 +171,7 @@ async function openModule(ctx: Ctx, moduleId: string): Promise<void> {
   const found = localised(ctx, moduleId);
   if (!user || !found) return showList(ctx);
   const module = found.item;
-  ctx.state = { module: moduleId };
+  ctx.state = { ...ctx.state, module: moduleId };
   if (found.fallback) ctx.say(ctx.t('training.notInLanguage', { language: LANGUAGE_NAMES[ctx.lang] }));
   const stored = await ctx.store.progress.get(user.id, moduleId);
   if (!stored) {
@@ -197,7 +205,7 @@ async function showLesson(ctx: Ctx): Promise<void> {
   const last = progress.step === module.steps.length - 1;
   const choices = [{ id: NEXT, label: ctx.t(last ? 'training.startQuiz' : 'training.next') }];
   if (progress.step > 0) choices.push({ id: BACK, label: ctx.t('training.back') });
-  choices.push({ id: LIST, label: ctx.t('training.otherModules') });
+  choices.push({ id: LIST, label: listLabel(ctx) });
   ctx.goto('lesson');
   ctx.ask(
     `${ctx.t('training.stepHeader', { step: progress.step + 1, steps: module.steps.length, title: step.title })}\n\n${step.body}`,
@@ -229,7 +237,7 @@ async function showDone(ctx: Ctx, justFinished: boolean): Promise<void> {
     [
       { id: RETAKE, label: ctx.t('training.retake') },
       { id: REVIEW, label: ctx.t('training.review') },
-      { id: LIST, label: ctx.t('training.otherModules') },
+      { id: LIST, label: listLabel(ctx) },
     ],
   );
 }
