@@ -7,8 +7,10 @@ import { ClientRecords } from './clients/records.js';
 import type { Config } from './config/config.js';
 import { ContentInvalidError } from './content/catalog.js';
 import { LiveContent } from './content/live-content.js';
-import { loadContent } from './content/load-content.js';
-import { liveContentDir } from './content/versions/version-store.js';
+import { ContentPublisher } from './content/publishing/publisher.js';
+import { ContentWatcher } from './content/publishing/watcher.js';
+import { createWorkerLoader } from './content/publishing/worker-loader.js';
+import { ContentVersionStore, loadInThread } from './content/versions/version-store.js';
 import { formatError } from './content/yaml-file.js';
 import { type Clock, type Ids, randomIds, systemClock } from './core/clock.js';
 import { Engine } from './core/engine.js';
@@ -68,11 +70,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     onTornLine: (file) =>
       logger.warn({ file }, 'journal had a torn last line (crash mid-write); it was dropped'),
   });
+  const loader = createWorkerLoader();
   try {
-    // The current published version in DATA_DIR/content/, else the repository's content/ (version 1).
-    const loaded = await loadContent(
-      options.contentDir ?? (await liveContentDir(config.DATA_DIR, contentDir)),
-    );
+    // The current published version in DATA_DIR/content/, else the repository's content/ (version 1). Loaded here
+    // before anyone is served; once the bot runs, whole content folders are loaded in a worker thread.
+    const versions = new ContentVersionStore(config.DATA_DIR, {
+      baseDir: options.contentDir ?? contentDir,
+      load: loader.load,
+    });
+    const serving = await versions.current();
+    const loaded = await loadInThread(await versions.liveDir());
     if (loaded.errors.length > 0) throw new ContentInvalidError(loaded.errors.map(formatError));
     const cacheDir = config.CACHE_DIR ?? join(config.DATA_DIR, 'cache');
     const search = new SearchService({
@@ -82,6 +89,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       waitForVectors: options.searchWaitsForVectors,
     });
     const content = LiveContent.create(loaded.content, { search, logger, clock: options.clock });
+    // A version published from the command line (or another bot) goes live here within a few seconds.
+    const watcher = new ContentWatcher({
+      store: versions,
+      live: content,
+      serving,
+      logger,
+      // This process's own publish swaps its version in itself.
+      paused: () => publishing.busy,
+    });
+    const publishing = new ContentPublisher({
+      store: versions,
+      live: content,
+      watcher,
+      approval: config.CONTENT_APPROVAL,
+      preview: loader.preview,
+      clock: options.clock,
+      timeZone: config.TZ,
+      logger,
+    });
     const records = await ClientRecords.open(store);
     const services: Services = {
       store,
@@ -99,6 +125,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       records,
       search,
+      publishing,
       config,
     };
     const engine = new Engine(services, allFeatures());
@@ -113,6 +140,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       Math.min(SWEEP_MS, config.SESSION_IDLE_HOURS * 3_600_000),
     );
     sweep.unref();
+    watcher.start();
     return {
       config,
       services,
@@ -127,16 +155,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       settled: () => pushes.settled(),
       async close() {
         clearInterval(sweep);
+        watcher.stop();
+        await watcher.settled();
         await engine.idle();
         // Retries stop waiting: each gets its last try and its report before the store closes.
         pushes.stop();
         await pushes.settled();
         // Stops the model's worker threads; a vector build still running stops with them.
         await search.close();
+        await loader.close();
         await store.close();
       },
     };
   } catch (error) {
+    await loader.close();
     await store.close();
     throw error;
   }

@@ -304,7 +304,7 @@ describe('content versions on the command line', () => {
     const published = await run('src/cli/main.ts', ['content', 'publish', file, '--note', 'quokkas'], env);
     expect(published.code).toBe(0);
     expect(published.stdout).toContain('Published version 2: 1 added: +library/tb/tb-quokka-care.en.yaml');
-    expect(published.stdout).toContain('keeps serving the previous version until it restarts');
+    expect(published.stdout).toContain('A bot running on this DATA_DIR picks it up within a few seconds');
 
     const search = await run('src/cli/main.ts', ['search', '--json', 'do quokkas spread TB?'], env);
     expect(search.code).toBe(0);

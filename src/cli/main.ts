@@ -4,6 +4,7 @@ import { chatCommand } from './commands/chat.js';
 import { contentStatsCommand, contentValidateCommand } from './commands/content.js';
 import {
   contentHistoryCommand,
+  contentPendingCommand,
   contentPublishCommand,
   contentRollbackCommand,
 } from './commands/content-versions.js';
@@ -88,13 +89,20 @@ content
   .action(contentStatsCommand);
 content
   .command('publish')
-  .description('validate a content file or .zip against the live content, then make it the live version')
+  .description(
+    'validate a content file or .zip against the live content, then make it the live version (a clinical change waits for a clinician)',
+  )
   .argument('<file>', 'a .yaml, .yml or .md file, or a .zip of several (paths inside content/)')
   .option('--note <text>', 'why: kept in the history')
   .action(contentPublishCommand);
 content
+  .command('pending')
+  .description('changes waiting for a clinician to approve them in the chat')
+  .option('--json', 'a JSON array')
+  .action(contentPendingCommand);
+content
   .command('history')
-  .description('the content versions: who published what, when and why')
+  .description('the content versions: who published what, when, why, and who approved it')
   .option('--json', 'a JSON array')
   .action(contentHistoryCommand);
 content

@@ -57,6 +57,11 @@ const envSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)')
     .default('08:00'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /**
+   * Which published content waits for a clinician: `clinical` (a questionnaire's logic, a danger sign, an emergency
+   * number) or `all` (every change).
+   */
+  CONTENT_APPROVAL: z.enum(['clinical', 'all']).default('clinical'),
   /** Hours without a message after which a conversation in progress is closed and its state dropped. */
   SESSION_IDLE_HOURS: z.coerce
     .number()

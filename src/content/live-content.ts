@@ -39,6 +39,9 @@ export class LiveContent {
   /** Versions by id, oldest first (Map insertion order). */
   private readonly versions = new Map<string, ContentVersion>();
   private readonly holds = new Map<string, number>();
+  /** Versions to try before they are published (see addCandidate), and every one tried that never went live. */
+  private readonly candidates = new Set<string>();
+  private readonly tried = new Set<string>();
   private replacing: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -84,33 +87,67 @@ export class LiveContent {
    * Builds the new version (catalog, search index: only new or changed passages embedded), then swaps it in at
    * once with its index. If anything fails, the previous version keeps serving, one line is logged, and this
    * rejects. Replacements run one after another. The same content again is a no-op returning the current version.
+   * `id` is the content's id when the caller has it already (hashing 2 MB of content takes a while).
    */
-  replace(content: ContentSet): Promise<ContentVersion> {
-    const run = this.replacing.then(() => this.doReplace(content));
+  async replace(content: ContentSet, id?: string): Promise<ContentVersion> {
+    return (await this.swap(content, id)).version;
+  }
+
+  /** `replace`, also saying how many passages were embedded for the new version. */
+  swap(content: ContentSet, id?: string): Promise<{ version: ContentVersion; embedded: number }> {
+    const run = this.replacing.then(() => this.doReplace(content, id));
     this.replacing = run.catch(() => undefined);
     return run;
   }
 
-  private async doReplace(content: ContentSet): Promise<ContentVersion> {
+  /**
+   * A version that is not live, for a trainer to try before it is published (`get(id)` finds it): kept until
+   * `dropCandidate`, and after that while someone holds it.
+   */
+  addCandidate(content: ContentSet, id = contentId(content)): ContentVersion {
+    const existing = this.versions.get(id);
+    const version = existing ?? makeVersion(content, this.options.clock?.now() ?? new Date(), id);
+    if (!existing) {
+      this.versions.set(id, version);
+      this.tried.add(id);
+    }
+    this.candidates.add(id);
+    return version;
+  }
+
+  dropCandidate(id: string): void {
+    if (this.candidates.delete(id)) this.prune();
+  }
+
+  private async doReplace(
+    content: ContentSet,
+    knownId?: string,
+  ): Promise<{ version: ContentVersion; embedded: number }> {
     const previous = this.version;
     const started = Date.now();
-    let id = '(not computed)';
+    let id = knownId ?? '(not computed)';
     try {
-      id = contentId(content);
-      if (id === previous.id) return previous;
+      id = knownId ?? contentId(content);
+      if (id === previous.id) return { version: previous, embedded: 0 };
       const next = makeVersion(content, this.options.clock?.now() ?? new Date(), id);
-      const commit = await this.options.search.stage(next.id, next.catalog);
+      const staged = await this.options.search.stage(next.id, next.catalog);
       // Nothing can fail from here: the catalog and the index change together, synchronously.
-      commit();
+      staged.commit();
       this.versions.delete(next.id);
       this.versions.set(next.id, next);
+      this.tried.delete(next.id);
       this.version = next;
       this.prune();
       this.options.logger?.info(
-        { contentVersion: next.id, previous: previous.id, ms: Date.now() - started },
+        {
+          contentVersion: next.id,
+          previous: previous.id,
+          embedded: staged.embedded,
+          ms: Date.now() - started,
+        },
         'content version replaced',
       );
-      return next;
+      return { version: next, embedded: staged.embedded };
     } catch (error) {
       this.options.logger?.error(
         { err: error, contentVersion: id, serving: previous.id },
@@ -120,13 +157,18 @@ export class LiveContent {
     }
   }
 
-  /** Drops versions that are neither current, held, nor among the last `keep`. */
+  /**
+   * Drops versions that are neither current, held, a candidate, nor among the last `keep` that were live (a tried
+   * candidate that never went live is not kept for its recency).
+   */
   private prune(): void {
     const keep = this.options.keep ?? 5;
     const ids = [...this.versions.keys()];
-    const recent = new Set(ids.slice(-1 - keep));
+    const recent = new Set(ids.filter((id) => !this.tried.has(id)).slice(-1 - keep));
     for (const id of ids) {
-      if (id !== this.version.id && !recent.has(id) && !this.holds.has(id)) this.versions.delete(id);
+      if (id === this.version.id || recent.has(id) || this.holds.has(id) || this.candidates.has(id)) continue;
+      this.versions.delete(id);
+      this.tried.delete(id);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Catalog } from '../content/catalog.js';
+import type { PublishingPort } from '../content/publishing/types.js';
 import type { Translations } from '../i18n/i18n.js';
 import type { Logger, Pseudonymiser } from '../logging/logger.js';
 import type { Store } from '../store/port.js';
@@ -25,6 +26,8 @@ export interface Services {
   search: SearchPort;
   /** Screenings and referrals of clients, indexed from the journals (committed records only). */
   records: RecordsPort;
+  /** Content publishing through the chat: checks, proposals, clinicians' approvals, history and rollback. */
+  publishing: PublishingPort;
   config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ' | 'REMINDER_TIME' | 'SESSION_IDLE_HOURS'>;
 }
 

@@ -40,6 +40,12 @@ export interface SearchServiceOptions {
   retryAfterMs?: number;
 }
 
+/** A version's index ready to swap in (`commit`), and how many of its passages were embedded for it. */
+export interface StagedIndex {
+  commit(): void;
+  embedded: number;
+}
+
 /** One content version's index and the state of its vectors. */
 interface Indexed {
   id: string;
@@ -78,9 +84,10 @@ export class SearchService {
   /**
    * Prepares a new version's index without touching the current one: the keyword index at once, then (when
    * semantic search is running) its vectors, embedding only new or changed passages. Resolves with a commit that
-   * swaps it in synchronously; rejects, leaving the current version searched, if anything fails.
+   * swaps it in synchronously and the number of passages embedded for it (0 when its vectors come after it is
+   * live); rejects, leaving the current version searched, if anything fails.
    */
-  async stage(id: string, catalog: Catalog): Promise<() => void> {
+  async stage(id: string, catalog: Catalog): Promise<StagedIndex> {
     if (this.closed) throw new Error('search is closed');
     const next = this.indexOf(
       id,
@@ -89,7 +96,7 @@ export class SearchService {
     // While the current vectors are themselves still coming (or never started), waiting would hold the new
     // content back for nothing: it goes live on keywords and gets its vectors after.
     if (this.current?.state === 'ready') await this.buildVectors(next);
-    return () => this.commit(next);
+    return { commit: () => this.commit(next), embedded: next.embedded ?? 0 };
   }
 
   /** Starts loading the model and building the current version's vectors (the bot calls this at start). */

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -137,6 +137,40 @@ describe('the content version store', () => {
     expect(existsSync(join(dataDir, 'content', 'versions', '3'))).toBe(false);
     // The next publish works.
     expect(await store.publish(other, { by: 'cli' })).toMatchObject({ record: { version: 3 } });
+  });
+
+  it('records who approved a version, and reads records written before approvals were recorded', async () => {
+    const dataDir = tempDataDir();
+    const store = new ContentVersionStore(dataDir);
+    await store.publish(readUpload('tb-quokka-care.en.yaml', utf8(await newArticle())), { by: 'cli' });
+    const record = await store.transaction(async (tx) => {
+      expect(tx.live.version).toBe(2);
+      const next = new Map(tx.live.tree);
+      next.set('library/tb/tb-wombat-care.en.yaml', utf8(await newArticle('tb-wombat-care')));
+      const staged = await store.stage(next);
+      try {
+        expect(staged.errors).toEqual([]);
+        return await tx.install(staged, {
+          by: 'trainer-1',
+          note: 'wombats',
+          proposal: 'abcdefgh',
+          approvedBy: 'Dr Amina Banda',
+          approvedAt: '2026-11-02T08:00:00.000Z',
+        });
+      } finally {
+        await staged.dispose();
+      }
+    });
+    expect(record).toMatchObject({
+      version: 3,
+      approvedBy: 'Dr Amina Banda',
+      changes: { added: ['library/tb/tb-wombat-care.en.yaml'] },
+    });
+    const history = await new ContentVersionStore(dataDir).history();
+    expect(history[1]).not.toHaveProperty('approvedBy');
+    expect(history[2]).toMatchObject({ proposal: 'abcdefgh', approvedBy: 'Dr Amina Banda' });
+    expect(readdirSync(join(dataDir, 'content', 'staging'))).toEqual([]);
+    expect((await readFile(join(dataDir, 'content', 'current'), 'utf8')).trim()).toBe('3');
   });
 
   it('takes a zip of several files, with or without a content/ folder at the top', async () => {

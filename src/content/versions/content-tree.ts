@@ -22,8 +22,15 @@ export async function readTree(dir: string): Promise<ContentTree> {
   return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Writes a tree into a new folder: owner-only folders and files, each file synced before this resolves. */
-export async function writeTree(dir: string, tree: ContentTree): Promise<void> {
+/**
+ * Writes a tree into a new folder: owner-only folders and files, each file synced before this resolves unless
+ * `sync` is false (a folder only read once to check an upload, then removed, need not survive a power cut).
+ */
+export async function writeTree(
+  dir: string,
+  tree: ContentTree,
+  options: { sync?: boolean } = {},
+): Promise<void> {
   await mkdir(dir, { recursive: true, mode: DIR_MODE });
   for (const [rel, bytes] of tree) {
     const path = join(dir, ...rel.split('/'));
@@ -31,7 +38,7 @@ export async function writeTree(dir: string, tree: ContentTree): Promise<void> {
     const handle = await open(path, 'wx', FILE_MODE);
     try {
       await handle.writeFile(bytes);
-      await handle.sync();
+      if (options.sync !== false) await handle.sync();
     } finally {
       await handle.close();
     }

@@ -7,14 +7,7 @@ import { ensureDir, readFileIfExists, syncDir, writeFileAtomic } from '../../sto
 import { contentId } from '../live-content.js';
 import { type ContentSet, loadContent } from '../load-content.js';
 import type { ContentError } from '../yaml-file.js';
-import {
-  type ContentTree,
-  diffTrees,
-  isUnchanged,
-  readTree,
-  type TreeChanges,
-  writeTree,
-} from './content-tree.js';
+import { type ContentTree, diffTrees, isUnchanged, readTree, writeTree } from './content-tree.js';
 import { placeUpload } from './place-upload.js';
 import type { UploadFile } from './upload.js';
 
@@ -43,13 +36,62 @@ export const versionRecordSchema = z.object({
     removed: z.array(z.string()),
   }),
   rollbackOf: z.number().int().positive().optional(),
+  /** The chat proposal this version published. */
+  proposal: z.string().optional(),
+  /** The clinician who approved it (her name, as in the review records), and when. */
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
 });
 export type VersionRecord = z.infer<typeof versionRecordSchema>;
+
+/** What a new version's record says besides its number, content and changes. */
+export type RecordMeta = Pick<VersionRecord, 'by' | 'note'> &
+  Partial<Pick<VersionRecord, 'rollbackOf' | 'proposal' | 'approvedBy' | 'approvedAt'>>;
 
 export type PublishResult =
   | { status: 'published'; record: VersionRecord; content: ContentSet }
   | { status: 'invalid'; errors: ContentError[] }
   | { status: 'unchanged'; current: number };
+
+/** A content folder read and checked by the loader, with the content's id. */
+export interface LoadedContent {
+  content: ContentSet;
+  errors: ContentError[];
+  contentId: string;
+}
+
+/**
+ * Reads and checks a whole content folder. The bot passes one that runs in a worker thread (a full load blocks for
+ * 100-250 ms); the command line loads in its own thread.
+ */
+export type ContentLoader = (dir: string) => Promise<LoadedContent>;
+
+export const loadInThread: ContentLoader = async (dir) => {
+  const { content, errors } = await loadContent(dir);
+  return { content, errors, contentId: contentId(content) };
+};
+
+/** The live version as files: its number (1 while the repository's content/ is live), folder and tree. */
+export interface LiveState {
+  version: number;
+  dir: string;
+  tree: ContentTree;
+}
+
+/** A tree written to a staging folder and loaded: installable as a version when it has no errors. */
+export interface Staged extends LoadedContent {
+  dir: string;
+  tree: ContentTree;
+  /** Removes the staging folder (nothing once it has been installed). */
+  dispose(): Promise<void>;
+}
+
+/** Work done holding the publish lock: the live version cannot change under it. */
+export interface Transaction {
+  readonly live: LiveState;
+  /** Makes a staged tree (with no errors) the next version and the current one. */
+  install(staged: Staged, meta: RecordMeta): Promise<VersionRecord>;
+}
 
 export interface VersionStoreOptions {
   /** The repository's content folder: version 1. */
@@ -57,10 +99,20 @@ export interface VersionStoreOptions {
   now?: () => Date;
   /** How small files are replaced atomically (tests make it fail). */
   writeFile?: (path: string, data: string) => Promise<void>;
+  /** How a content folder is read and checked; default: the loader, in this thread. */
+  load?: ContentLoader;
 }
 
+/** `code` picks the text a person reads (contentErrors:<code>); the message stays English for the CLI and logs. */
 export class VersionStoreError extends Error {
   override name = 'VersionStoreError';
+  constructor(
+    message: string,
+    readonly code = 'store.failed',
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(message);
+  }
 }
 
 const paths = (dataDir: string) => {
@@ -91,9 +143,10 @@ export async function liveContentDir(dataDir: string, baseDir = repositoryConten
 
 export class ContentVersionStore {
   private readonly paths: ReturnType<typeof paths>;
-  private readonly baseDir: string;
+  readonly baseDir: string;
   private readonly now: () => Date;
   private readonly writeFile: (path: string, data: string) => Promise<void>;
+  readonly load: ContentLoader;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -104,6 +157,12 @@ export class ContentVersionStore {
     this.baseDir = options.baseDir ?? repositoryContentDir;
     this.now = options.now ?? (() => new Date());
     this.writeFile = options.writeFile ?? writeFileAtomic;
+    this.load = options.load ?? loadInThread;
+  }
+
+  /** The folder holding the whole of DATA_DIR/content (proposals live beside the versions). */
+  get root(): string {
+    return this.paths.root;
   }
 
   current(): Promise<number | null> {
@@ -112,6 +171,24 @@ export class ContentVersionStore {
 
   liveDir(): Promise<string> {
     return liveContentDir(this.dataDir, this.baseDir);
+  }
+
+  /** The folder of version n (1 is the repository's content/ until something is published). */
+  async versionDir(n: number): Promise<string> {
+    if (n === 1 && (await this.current()) === null) return this.baseDir;
+    return join(this.paths.versions, String(n));
+  }
+
+  /** The files of version n. */
+  async readVersion(n: number): Promise<ContentTree> {
+    return readTree(await this.versionDir(n));
+  }
+
+  /** The live version's files. */
+  async live(): Promise<LiveState> {
+    const version = (await this.current()) ?? 1;
+    const dir = await this.versionDir(version);
+    return { version, dir, tree: await readTree(dir) };
   }
 
   /** Every version, oldest first. Before anything is published, version 1 (the repository's content/) alone. */
@@ -123,10 +200,69 @@ export class ContentVersionStore {
       records.push(versionRecordSchema.parse(JSON.parse(text)));
     }
     if (records.length === 0) {
-      const { content } = await loadContent(this.baseDir);
-      return [this.firstRecord(contentId(content))];
+      const { contentId: id } = await this.load(this.baseDir);
+      return [this.firstRecord(id)];
     }
     return records.sort((a, b) => a.version - b.version);
+  }
+
+  /**
+   * Writes a tree to a staging folder and checks it with the loader's schemas and cross-checks (errors name files
+   * by their path inside the content folder). The caller disposes of it, or installs it in a transaction.
+   * `sync: false` for a folder only checked (an upload's preview), never installed.
+   */
+  async stage(tree: ContentTree, options: { sync?: boolean } = {}): Promise<Staged> {
+    await ensureDir(this.paths.staging);
+    const dir = join(this.paths.staging, `${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await writeTree(dir, tree, options);
+      const loaded = await this.load(dir);
+      return {
+        ...loaded,
+        errors: loaded.errors.map(relativeTo(dir)),
+        dir,
+        tree,
+        dispose: () => rm(dir, { recursive: true, force: true }),
+      };
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `work` holding the publish lock (one publisher at a time, in this process and across processes): the
+   * live version it reads stays live until it installs one.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.locked(async () => {
+      const live = await this.live();
+      let installed = false;
+      return work({
+        live,
+        install: async (staged, meta) => {
+          if (installed) throw new VersionStoreError('one version per transaction');
+          if (staged.errors.length > 0)
+            throw new VersionStoreError('a staged tree with errors is not installed');
+          installed = true;
+          if ((await this.current()) === null) await this.recordFirst();
+          const record: VersionRecord = {
+            version: (await this.highest()) + 1,
+            contentId: staged.contentId,
+            by: meta.by,
+            at: this.now().toISOString(),
+            note: meta.note,
+            changes: diffTrees(live.tree, staged.tree),
+            ...(meta.rollbackOf ? { rollbackOf: meta.rollbackOf } : {}),
+            ...(meta.proposal ? { proposal: meta.proposal } : {}),
+            ...(meta.approvedBy ? { approvedBy: meta.approvedBy } : {}),
+            ...(meta.approvedAt ? { approvedAt: meta.approvedAt } : {}),
+          };
+          await this.install(staged.dir, record);
+          return record;
+        },
+      });
+    });
   }
 
   /**
@@ -135,24 +271,23 @@ export class ContentVersionStore {
    * Nothing changes when it is invalid. Throws UploadRefused when a file cannot be placed.
    */
   async publish(upload: UploadFile[], by: { by: string; note?: string }): Promise<PublishResult> {
-    return this.locked(async () => {
-      const live = await readTree(await this.liveDir());
-      const next: ContentTree = new Map(live);
-      for (const [path, text] of placeUpload(upload, live)) next.set(path, Buffer.from(text, 'utf8'));
-      return this.commit(live, next, { by: by.by, note: by.note ?? '' });
+    return this.transaction(async (tx) => {
+      const next: ContentTree = new Map(tx.live.tree);
+      for (const [path, text] of placeUpload(upload, tx.live.tree)) next.set(path, Buffer.from(text, 'utf8'));
+      return this.commit(tx, next, { by: by.by, note: by.note ?? '' });
     });
   }
 
   /** Makes version n live again, recorded as a new version "rollback to n". */
   async rollback(n: number, by: { by: string }): Promise<PublishResult> {
-    return this.locked(async () => {
-      const current = await this.current();
-      if ((current ?? 1) === n) throw new VersionStoreError(`Version ${n} is already the live version.`);
+    return this.transaction(async (tx) => {
+      if (tx.live.version === n)
+        throw new VersionStoreError(`Version ${n} is already the live version.`, 'store.alreadyLive', { n });
       const records = await this.history();
-      if (!records.some((r) => r.version === n)) throw new VersionStoreError(`There is no version ${n}.`);
-      const live = await readTree(await this.liveDir());
+      if (!records.some((r) => r.version === n))
+        throw new VersionStoreError(`There is no version ${n}.`, 'store.noVersion', { n });
       const target = await readTree(join(this.paths.versions, String(n)));
-      return this.commit(live, target, { by: by.by, note: `rollback to ${n}`, rollbackOf: n });
+      return this.commit(tx, target, { by: by.by, note: `rollback to ${n}`, rollbackOf: n });
     });
   }
 
@@ -167,46 +302,26 @@ export class ContentVersionStore {
     };
   }
 
-  private async commit(
-    live: ContentTree,
-    next: ContentTree,
-    meta: { by: string; note: string; rollbackOf?: number },
-  ): Promise<PublishResult> {
-    const changes: TreeChanges = diffTrees(live, next);
-    if (isUnchanged(changes)) return { status: 'unchanged', current: (await this.current()) ?? 1 };
-    const stage = await this.stage(next);
+  private async commit(tx: Transaction, next: ContentTree, meta: RecordMeta): Promise<PublishResult> {
+    if (isUnchanged(diffTrees(tx.live.tree, next))) return { status: 'unchanged', current: tx.live.version };
+    const staged = await this.stage(next);
     try {
-      const loaded = await loadContent(stage);
-      if (loaded.errors.length > 0)
-        return { status: 'invalid', errors: loaded.errors.map(relativeTo(stage)) };
-      if ((await this.current()) === null) await this.recordFirst();
-      const version = (await this.highest()) + 1;
-      const record: VersionRecord = {
-        version,
-        contentId: contentId(loaded.content),
-        by: meta.by,
-        at: this.now().toISOString(),
-        note: meta.note,
-        changes,
-        ...(meta.rollbackOf ? { rollbackOf: meta.rollbackOf } : {}),
-      };
-      await this.install(stage, record);
-      return { status: 'published', record, content: loaded.content };
+      if (staged.errors.length > 0) return { status: 'invalid', errors: staged.errors };
+      const record = await tx.install(staged, meta);
+      return { status: 'published', record, content: staged.content };
     } finally {
-      await rm(stage, { recursive: true, force: true });
+      await staged.dispose();
     }
   }
 
   /** Version 1: a copy of the repository's content/, made current. */
   private async recordFirst(): Promise<void> {
-    const tree = await readTree(this.baseDir);
-    const stage = await this.stage(tree);
-    const loaded = await loadContent(stage);
-    if (loaded.errors.length > 0) {
-      await rm(stage, { recursive: true, force: true });
-      throw new VersionStoreError(`The repository's content/ is not valid (${loaded.errors.length} errors).`);
+    const staged = await this.stage(await readTree(this.baseDir));
+    if (staged.errors.length > 0) {
+      await staged.dispose();
+      throw new VersionStoreError(`The repository's content/ is not valid (${staged.errors.length} errors).`);
     }
-    await this.install(stage, this.firstRecord(contentId(loaded.content)));
+    await this.install(staged.dir, this.firstRecord(staged.contentId));
   }
 
   /**
@@ -228,13 +343,6 @@ export class ContentVersionStore {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw error;
     }
-  }
-
-  private async stage(tree: ContentTree): Promise<string> {
-    await ensureDir(this.paths.staging);
-    const dir = join(this.paths.staging, `${process.pid}-${randomBytes(4).toString('hex')}`);
-    await writeTree(dir, tree);
-    return dir;
   }
 
   /** The highest number used by a version folder or record (a half-made one included, so none is reused). */
@@ -263,12 +371,14 @@ export class ContentVersionStore {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 1) {
           throw new VersionStoreError(
             'Another publish is in progress on this DATA_DIR; try again in a moment.',
+            'store.busy',
           );
         }
         const pid = Number((await readFileIfExists(this.paths.lock))?.trim());
         if (pid && isAlive(pid))
           throw new VersionStoreError(
             'Another publish is in progress on this DATA_DIR; try again in a moment.',
+            'store.busy',
           );
         await unlink(this.paths.lock).catch(() => undefined);
       }
