@@ -75,6 +75,7 @@ async function showList(ctx: Ctx): Promise<void> {
   ctx.state = { version: null };
   ctx.goto('list');
   const choices = [];
+  const lines = [];
   for (const r of records) {
     const parts = [
       ctx.t('publishing:history.version', { version: r.version }),
@@ -83,8 +84,21 @@ async function showList(ctx: Ctx): Promise<void> {
       r.current ? ctx.t('publishing:history.live') : null,
     ];
     choices.push({ id: `${VERSION}${r.version}`, label: parts.filter(Boolean).join(' · ') });
+    // What the buttons have no room for: the change counts, the note, the approving clinician.
+    const { added, changed, removed } = r.changes;
+    const line = [
+      ctx.t('publishing:history.line', {
+        version: r.version,
+        added: added.length,
+        changed: changed.length,
+        removed: removed.length,
+      }),
+      r.note ? `"${r.note}"` : null,
+      r.approvedBy ? ctx.t('publishing:history.approvedBy', { name: r.approvedBy }) : null,
+    ];
+    lines.push(line.filter(Boolean).join(' · '));
   }
-  ctx.ask(ctx.t('publishing:history.title'), choices);
+  ctx.ask(`${ctx.t('publishing:history.title')}\n\n${lines.join('\n')}`, choices);
 }
 
 async function entry(ctx: Ctx): Promise<Entry | undefined> {

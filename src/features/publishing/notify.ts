@@ -43,7 +43,8 @@ export async function tellProposer(
   decision: Decision,
 ): Promise<void> {
   const trainer = await ctx.store.users.get(proposal.by);
-  if (!trainer?.active) return;
+  // A clinician deciding on her own change reads the outcome on her screen already.
+  if (!trainer?.active || trainer.id === ctx.user?.id) return;
   const t = translatorFor(ctx, trainer.lang);
   const items = itemsSummary(t, proposal.preview.items);
   const name = ctx.user?.name ?? '';

@@ -19,7 +19,10 @@ export interface Tryable {
  */
 export function tryables(proposal: Proposal, role: Role, lang: Lang): Tryable[] {
   const may = (roles: readonly Role[] | null) => roles === null || roles.includes(role);
-  const found = new Map<string, Tryable>();
+  // Her language's title first, then the English (or language-neutral) one, then any.
+  const rank = (itemLang: string | null) =>
+    itemLang === lang ? 2 : itemLang === null || itemLang === 'en' ? 1 : 0;
+  const found = new Map<string, Tryable & { rank: number }>();
   for (const item of proposal.preview.items) {
     if (item.change === 'removed') continue;
     const kind =
@@ -30,10 +33,10 @@ export function tryables(proposal: Proposal, role: Role, lang: Lang): Tryable[] 
           : null;
     if (!kind || !may(kind === 'module' ? trainingFlow.roles : screenFlow.roles)) continue;
     const key = `${kind}:${item.id}`;
-    // Titled in her language when the upload has that text, else as first seen.
-    if (!found.has(key) || item.lang === lang) {
-      found.set(key, { kind, id: item.id, title: item.title });
+    const seen = found.get(key);
+    if (!seen || rank(item.lang) > seen.rank) {
+      found.set(key, { kind, id: item.id, title: item.title, rank: rank(item.lang) });
     }
   }
-  return [...found.values()].slice(0, MAX_TRIES);
+  return [...found.values()].slice(0, MAX_TRIES).map(({ kind, id, title }) => ({ kind, id, title }));
 }

@@ -16,6 +16,7 @@ describe('content versions in the chat', () => {
     expect(list).toContain('Content versions, newest first');
     // Newest first; the repository's content is version 1.
     expect(list).toMatch(/1\. Version 2 · .+ · Thandi · live now\n2\. Version 1 · .+ · repository/);
+    expect(list).toContain('2: files +1 ~0 -0 · "Coughs on visits"');
 
     const details = allText(await w.chat.tap('thandi', 'Version 1 ·'));
     expect(details).toContain('Version 1\n');

@@ -52,6 +52,11 @@ describe('clinicians approve content in the chat', () => {
     expect(w.pushedTo('thandi', decided)).toEqual([
       expect.stringContaining('Nomsa approved your content change (South Africa). It is live as version 2.'),
     ]);
+    // The history names who approved it.
+    await w.chat.text('thandi', '/menu');
+    expect(allText(await w.chat.tap('thandi', 'Content versions'))).toMatch(
+      /2: files \+0 ~1 -0 · "The province asks for 112" · Approved by Nomsa/,
+    );
     // The button again, after the decision: said plainly, nothing changes.
     expect(allText(await w.chat.choice('nomsa', open?.id ?? ''))).toContain('já não espera aprovação');
     await w.app.close();
