@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DocumentTooLargeError } from '../../channels/inbound-document.js';
 import { describeRefusal, listContentErrors } from '../../content/error-text.js';
 import { formatPreview } from '../../content/publishing/format-preview.js';
 import type { Proposal } from '../../content/publishing/types.js';
@@ -136,6 +137,16 @@ function askFile(ctx: Ctx): void {
   });
 }
 
+/** After errors: the same step, waiting for the file fixed. */
+function askResend(ctx: Ctx): void {
+  ctx.goto('file');
+  ctx.ask(
+    ctx.t('publishing:publish.fixAndResend'),
+    [{ id: CANCEL, label: ctx.t('publishing:common.cancel') }],
+    { allowText: true },
+  );
+}
+
 /** The limit for a file of this name, or null for a kind of file an upload cannot hold. */
 function limitFor(name: string): number | null {
   if (/\.zip$/i.test(name)) return UPLOAD_LIMITS.zipBytes;
@@ -159,6 +170,11 @@ async function receive(ctx: Ctx, document: Document): Promise<void> {
   try {
     bytes = await document.read();
   } catch (error) {
+    // The channel stops reading at the limit when the size was not known beforehand.
+    if (error instanceof DocumentTooLargeError) {
+      ctx.say(ctx.t('publishing:publish.tooBig', { name: document.name, limit: error.limit / 1024 / 1024 }));
+      return askFile(ctx);
+    }
     ctx.services.logger.warn(
       { err: safeError(error), user: ctx.services.pseudo(user.id) },
       'could not fetch an uploaded file',
@@ -179,10 +195,7 @@ async function receive(ctx: Ctx, document: Document): Promise<void> {
       return askFile(ctx);
     case 'invalid':
       ctx.say(`${ctx.t('publishing:publish.invalid')}\n\n${listContentErrors(ctx.t, result.errors)}`);
-      ctx.ask(ctx.t('publishing:publish.fixAndResend'), [
-        { id: CANCEL, label: ctx.t('publishing:common.cancel') },
-      ]);
-      return;
+      return askResend(ctx);
     case 'unchanged':
       return ctx.showMenu(ctx.t('publishing:publish.unchanged'));
     case 'ready':
@@ -280,11 +293,7 @@ async function submit(ctx: Ctx, note: string): Promise<void> {
     case 'invalid':
       // The live content changed while she decided, and the upload no longer fits it.
       ctx.say(text);
-      ctx.goto('file');
-      ctx.ask(ctx.t('publishing:publish.fixAndResend'), [
-        { id: CANCEL, label: ctx.t('publishing:common.cancel') },
-      ]);
-      return;
+      return askResend(ctx);
     default:
       return ctx.showMenu(text);
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { DocumentTooLargeError } from '../../../src/channels/inbound-document.js';
 import { UPLOAD_LIMITS } from '../../../src/content/versions/limits.js';
 import { allText } from '../../support/chat-driver.js';
-import { NEW_ARTICLE, publishingWorld } from './world.js';
+import { contentFile, NEW_ARTICLE, publishingWorld } from './world.js';
 
 describe('publishing content through the chat', () => {
   it('a new article: preview, a note, live for everyone at once, found by search, mentors told in their language', async () => {
@@ -82,6 +83,16 @@ describe('publishing content through the chat', () => {
     const failed = allText(await w.upload('thandi', 'x.yaml', 'x', { read }));
     expect(failed).toContain('I could not fetch the file. Please send it again.');
     expect(reads).toBe(1);
+    // A channel that learns the size only while reading stops at the limit: the same refusal.
+    const stopped = allText(
+      await w.upload('thandi', 'big.zip', '', {
+        size: 0,
+        read: async () => {
+          throw new DocumentTooLargeError(null, UPLOAD_LIMITS.zipBytes);
+        },
+      }),
+    );
+    expect(stopped).toContain('"big.zip" is larger than 10 MB, so I did not read it. Nothing changed.');
     expect((await w.app.services.publishing.history()).length).toBeLessThanOrEqual(1);
     await w.app.close();
   });
@@ -109,7 +120,6 @@ describe('publishing content through the chat', () => {
   it('the same content again: nothing to publish', async () => {
     const w = await publishingWorld();
     await w.join('thandi', 'trainer', 'Thandi');
-    const { contentFile } = await import('./world.js');
     const same = contentFile('library/tb/tb-myths.en.yaml');
     expect(allText(await w.upload('thandi', 'tb-myths.en.yaml', same))).toContain(
       'The live content already holds exactly this',
