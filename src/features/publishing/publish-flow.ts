@@ -191,7 +191,7 @@ async function receive(ctx: Ctx, document: Document): Promise<void> {
   );
   switch (result.status) {
     case 'refused':
-      ctx.say(describeRefusal(ctx.t, result));
+      ctx.say(ctx.t('publishing:publish.refused', { reason: describeRefusal(ctx.t, result) }));
       return askFile(ctx);
     case 'invalid':
       ctx.say(`${ctx.t('publishing:publish.invalid')}\n\n${listContentErrors(ctx.t, result.errors)}`);
