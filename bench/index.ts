@@ -7,6 +7,7 @@ import { coldStart } from './cold-start.js';
 import { dangerBench, formatDanger } from './danger.js';
 import { eventLoopBench } from './event-loop.js';
 import { journalAppend } from './journal-append.js';
+import { publishBench } from './publish.js';
 import { screeningLog } from './screening-log.js';
 import { searchBench } from './search.js';
 import { formatQuality } from './search-quality.js';
@@ -256,10 +257,36 @@ async function dangerEmbedder() {
   return createWorkerEmbedder({ cacheDir: join(tmpdir(), 'm2m-bench-cache'), batchWorkers: 1 });
 }
 
+process.stdout.write('\n\nPublishing one changed article through the chat...\n');
+const publish = await publishBench();
+process.stdout.write(
+  table(
+    `Publishing one changed article (${publish.article}) through the chat, semantic search ready, ${publish.passagesInContent} passages`,
+    [
+      "bot time for the trainer's three messages; baselines in the same run over the same length of time with no publishing",
+      "probe: a mentor's /menu every 50 ms while it ran, time to her reply",
+    ],
+    [
+      ['upload checked (read, validated, previewed in a worker)', ms(publish.uploadMs)],
+      ['"Publish now"', ms(publish.confirmMs)],
+      ['note -> live for everyone (version written, index swapped)', ms(publish.publishMs)],
+      ['end to end (sum)', ms(publish.totalMs)],
+      ['passages embedded for the new version', String(publish.embedded)],
+      delayRow('event-loop delay p50 / p99 / max, publishing', publish.loop.publishing),
+      delayRow('event-loop delay p50 / p99 / max, idle baseline', publish.loop.idle),
+      delayRow(
+        `mentor probe p50 / p99 / max, publishing (n=${publish.probe.publishing.n})`,
+        publish.probe.publishing,
+      ),
+      delayRow(`mentor probe p50 / p99 / max, idle baseline (n=${publish.probe.idle.n})`, publish.probe.idle),
+    ],
+  ),
+);
+
 const seconds = (performance.now() - started) / 1000;
 const path = join(import.meta.dirname, 'results.json');
 writeFileSync(
   path,
-  `${JSON.stringify({ environment, seconds, telegram, journal, screening, danger: { split: danger.split, sync: danger.sync, semantic: danger.semantic, costUs: danger.costUs }, coldStart: { eventLoop: loop, freshInstall: { compiled: fresh, tsx: freshTsx } }, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
+  `${JSON.stringify({ environment, seconds, publish, telegram, journal, screening, danger: { split: danger.split, sync: danger.sync, semantic: danger.semantic, costUs: danger.costUs }, coldStart: { eventLoop: loop, freshInstall: { compiled: fresh, tsx: freshTsx } }, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
 );
 process.stdout.write(`\n\nDone in ${seconds.toFixed(1)} s; figures in ${path}\n`);
