@@ -337,5 +337,5 @@ describe('content versions on the command line', () => {
     );
     const text = await run('src/cli/main.ts', ['content', 'history'], env);
     expect(text.stdout).toMatch(/^\* 3 .* cli "rollback to 1"/m);
-  });
+  }, 60_000);
 });
