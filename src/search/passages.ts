@@ -15,6 +15,8 @@ export interface Passage {
   heading: string;
   text: string;
   source: string;
+  /** The clinician who approved the article or module, and when; null while it is a draft. */
+  approved: { by: string; date: string } | null;
   /** The training module that teaches this topic, if any. */
   module: string | null;
 }
@@ -34,6 +36,7 @@ export function passagesOf(catalog: Catalog): Passage[] {
         heading: section.heading,
         text: section.body,
         source: article.sources[0]?.title ?? '',
+        approved: approvalOf(article.review),
         module: article.module ?? null,
       });
     }
@@ -50,11 +53,23 @@ export function passagesOf(catalog: Catalog): Passage[] {
         heading: step.title,
         text: step.body,
         source: module.sources[0]?.title ?? '',
+        approved: approvalOf(module.review),
         module: module.id,
       });
     }
   }
   return passages;
+}
+
+/** Who approved an item and when, from its review record (null for a draft). */
+export function approvalOf(review: {
+  status: string;
+  by: string | null;
+  date: string | null;
+}): { by: string; date: string } | null {
+  return review.status === 'approved' && review.by && review.date
+    ? { by: review.by, date: review.date }
+    : null;
 }
 
 /** What is embedded and keyword-indexed for a passage: its titles carry much of its meaning. */

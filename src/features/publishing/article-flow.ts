@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { LANGUAGE_NAMES } from '../../accounts/display.js';
 import { ROLES } from '../../accounts/types.js';
 import { defineFlow } from '../../core/define-flow.js';
+import { approvalOf } from '../../search/passages.js';
+import { reviewLine } from '../search/answer-format.js';
 
 /** One chat message stays well under the smallest channel limit (Telegram: 4096 characters). */
 const MAX_MESSAGE_CHARS = 3500;
@@ -40,7 +42,8 @@ export const articleFlow = defineFlow<null, never>({
     if (fallback) head.push(ctx.t('publishing:article.inEnglish', { language: LANGUAGE_NAMES[ctx.lang] }));
     const sections = item.sections.map((s) => `${s.heading}\n${s.body}`);
     const source = ctx.t('search.source', { source: item.sources.map((s) => s.title).join('; ') });
-    for (const message of pack([head.join('\n\n'), ...sections, source])) ctx.say(message);
+    const review = reviewLine(ctx.t, approvalOf(item.review));
+    for (const message of pack([head.join('\n\n'), ...sections, `${source}\n${review}`])) ctx.say(message);
     return ctx.showMenu();
   },
   steps: {},

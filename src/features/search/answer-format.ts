@@ -17,7 +17,13 @@ export function formatPassage(reader: { t: Translator; lang: Lang }, passage: Pa
     body,
     '',
     t('search.source', { source: passage.source }),
+    reviewLine(t, passage.approved),
   ];
   if (passage.lang !== lang) lines.push(t('search.inEnglish', { language: LANGUAGE_NAMES[lang] }));
   return lines.join('\n');
+}
+
+/** Whether a clinician has approved what she reads: said on every answer, so a draft is never taken for reviewed. */
+export function reviewLine(t: Translator, approved: { by: string; date: string } | null): string {
+  return approved ? t('search.approved', approved) : t('search.notApproved');
 }

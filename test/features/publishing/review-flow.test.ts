@@ -125,6 +125,13 @@ describe('clinicians approve content in the chat', () => {
     expect(isDraft(second)).toBe(true);
     const history = await w.app.services.publishing.history();
     expect(history.at(-1)?.version).toBe(2);
+    // Readers see it as approved, with who and when; the next item still says it is a draft.
+    expect([first?.kind, second?.kind]).toEqual(['article', 'article']);
+    await w.join('amina', 'mentor', 'Amina');
+    const approved = allText(await w.chat.choice('amina', `@art:${first?.id}`));
+    expect(approved).toMatch(/Approved by Nomsa \(clinician\), \d{4}-\d{2}-\d{2}\./);
+    const draft = allText(await w.chat.choice('nomsa', `@art:${second?.id}`));
+    expect(draft).toContain('Not yet approved by a clinician.');
     await w.app.close();
   }, 60_000);
 });
