@@ -64,6 +64,14 @@ export const usersFlow = defineFlow<State, Step>({
           if (result.ok) {
             const key = result.user.clinician ? 'people:clinicianGiven' : 'people:clinicianTaken';
             ctx.say(ctx.t(key, { name: result.user.name }));
+            // She hears it in her own language, so the new menu entry (or its absence) is no surprise.
+            if (result.user.id !== ctx.user.id) {
+              const theirs = ctx.services.i18n.t(result.user.lang);
+              ctx.push(result.user.id, {
+                type: 'text',
+                text: theirs(result.user.clinician ? 'people:youMayApprove' : 'people:youNoLongerApprove'),
+              });
+            }
           }
         } else if (id !== 'back') {
           return showUser(ctx);
