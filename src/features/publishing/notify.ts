@@ -17,11 +17,12 @@ export function itemsSummary(t: Translator, items: readonly ItemChange[]): strin
 }
 
 /**
- * Every active clinician hears that a change waits for her, with a button that opens it (`@rev:<id>` works even
+ * Every active clinician but the one who proposed it hears that a change waits for her, with a button that opens it (`@rev:<id>` works even
  * after she has moved on). Returns how many were told.
  */
 export async function askClinicians(ctx: NotifyContext, proposal: Proposal, from: string): Promise<number> {
-  const clinicians = await activeClinicians(ctx.store);
+  // Four eyes: a clinician who proposed a change does not approve it herself.
+  const clinicians = (await activeClinicians(ctx.store)).filter((c) => c.id !== proposal.by);
   for (const clinician of clinicians) {
     const t = translatorFor(ctx, clinician.lang);
     ctx.push(clinician.id, {

@@ -288,7 +288,9 @@ async function submit(ctx: Ctx, note: string): Promise<void> {
     }
     case 'pending': {
       const told = await askClinicians(ctx, outcome.proposal, user.name);
-      return ctx.showMenu(told > 0 ? text : `${text}\n\n${ctx.t('publishing:publish.noClinician')}`);
+      if (told > 0) return ctx.showMenu(text);
+      const none = user.clinician ? 'publishing:publish.noOtherClinician' : 'publishing:publish.noClinician';
+      return ctx.showMenu(`${text}\n\n${ctx.t(none)}`);
     }
     case 'invalid':
       // The live content changed while she decided, and the upload no longer fits it.

@@ -213,11 +213,20 @@ async function openProposal(ctx: Ctx, id: string): Promise<void> {
 }
 
 async function showDecision(ctx: Ctx): Promise<void> {
-  if (!(await pendingProposal(ctx))) {
+  const proposal = await pendingProposal(ctx);
+  if (!proposal) {
     ctx.say(ctx.t('publishing:review.alreadyDecided'));
     return showList(ctx);
   }
   ctx.goto('proposal');
+  if (proposal.by === ctx.user?.id) {
+    // Four eyes: she may withdraw her own change (reject it), not approve it.
+    ctx.ask(ctx.t('publishing:review.ownChange'), [
+      { id: REJECT, label: ctx.t('publishing:review.reject') },
+      { id: BACK, label: ctx.t('publishing:common.back') },
+    ]);
+    return;
+  }
   ctx.ask(ctx.t('publishing:review.decide'), [
     { id: APPROVE, label: ctx.t('publishing:review.approve') },
     { id: REJECT, label: ctx.t('publishing:review.reject') },
@@ -229,7 +238,7 @@ async function approve(ctx: Ctx): Promise<void> {
   const clinician = actingClinician(ctx);
   if (!clinician) return notAllowed(ctx);
   const proposal = await pendingProposal(ctx);
-  if (!proposal) return showDecision(ctx);
+  if (!proposal || proposal.by === clinician.id) return showDecision(ctx);
   const outcome = await ctx.services.publishing.approve(proposal.id, clinician);
   if (outcome.status === 'published') {
     await tellProposer(ctx, proposal, { approved: true, version: outcome.record.version });

@@ -62,6 +62,30 @@ describe('clinicians approve content in the chat', () => {
     await w.app.close();
   }, 60_000);
 
+  it('four eyes: a clinician who proposes a change cannot approve it herself; another clinician does', async () => {
+    const w = await publishingWorld();
+    await w.join('thandi', 'trainer', 'Thandi', { clinician: true });
+    const alone = await propose(w);
+    expect(alone).toContain('No other clinician can approve your change yet');
+    // Opening her own change offers no approval, and a forged tap changes nothing.
+    await w.chat.text('thandi', '/menu');
+    expect(allText(await w.chat.tap('thandi', 'Content to approve'))).toContain('Content changes waiting');
+    const own = allText(await w.chat.tap('thandi', 'South Africa'));
+    expect(own).toContain('You proposed this change, so another clinician approves it');
+    expect(own).not.toContain('Approve and publish');
+    await w.chat.choice('thandi', 'rev.ok');
+    expect(ambulance(w)).toBe('10177');
+
+    await w.join('nomsa', 'trainer', 'Nomsa', { clinician: true });
+    expect(allText(await w.chat.tap('nomsa', 'Content to approve'))).toContain('Content changes waiting');
+    await w.chat.tap('nomsa', 'South Africa');
+    expect(allText(await w.chat.tap('nomsa', 'Approve and publish'))).toContain(
+      'Version 2 is live for everyone',
+    );
+    expect(ambulance(w)).toBe('112');
+    await w.app.close();
+  }, 60_000);
+
   it('a rejected change: the trainer hears why, and nothing changes', async () => {
     const w = await publishingWorld();
     await w.join('thandi', 'trainer', 'Thandi');
