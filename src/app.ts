@@ -43,6 +43,11 @@ export interface AppOptions {
   /** Take the one-writer lock on DATA_DIR (the bot and record-changing commands). Default true. */
   lock?: boolean;
   sessionWriteDelayMs?: number;
+  /**
+   * Where whole content folders are loaded and checked while the bot runs (publishing): a worker thread (default),
+   * or this thread (tests that publish many times, where a worker per app costs more than the checks).
+   */
+  contentChecks?: 'worker' | 'in-thread';
   /** How the retries of a push wait (tests move a fixed clock instead of waiting); default: timers. */
   retryWait?: Wait;
 }
@@ -70,13 +75,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     onTornLine: (file) =>
       logger.warn({ file }, 'journal had a torn last line (crash mid-write); it was dropped'),
   });
-  const loader = createWorkerLoader();
+  const loader = options.contentChecks === 'in-thread' ? null : createWorkerLoader();
   try {
     // The current published version in DATA_DIR/content/, else the repository's content/ (version 1). Loaded here
     // before anyone is served; once the bot runs, whole content folders are loaded in a worker thread.
     const versions = new ContentVersionStore(config.DATA_DIR, {
       baseDir: options.contentDir ?? contentDir,
-      load: loader.load,
+      load: loader?.load ?? loadInThread,
     });
     const serving = await versions.current();
     const loaded = await loadInThread(await versions.liveDir());
@@ -103,7 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       live: content,
       watcher,
       approval: config.CONTENT_APPROVAL,
-      preview: loader.preview,
+      ...(loader ? { preview: loader.preview } : {}),
       clock: options.clock,
       timeZone: config.TZ,
       logger,
@@ -163,12 +168,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await pushes.settled();
         // Stops the model's worker threads; a vector build still running stops with them.
         await search.close();
-        await loader.close();
+        await loader?.close();
         await store.close();
       },
     };
   } catch (error) {
-    await loader.close();
+    await loader?.close();
     await store.close();
     throw error;
   }

@@ -51,6 +51,8 @@ export interface TestAppOptions {
   clock?: FixedClock;
   ids?: SeededIds;
   env?: Record<string, string>;
+  /** Content checks in a worker thread as the bot runs them; default here: on the test's thread (quicker per app). */
+  contentChecks?: 'worker' | 'in-thread';
 }
 
 export async function makeTestApp(
@@ -73,6 +75,7 @@ export async function makeTestApp(
     retryWait: async (ms) => clock.advance(ms),
     // The same hybrid answers whenever a test asks (not keywords while the model loads).
     searchWaitsForVectors: true,
+    contentChecks: options.contentChecks ?? 'in-thread',
   });
   return Object.assign(app, { clock, dataDir });
 }

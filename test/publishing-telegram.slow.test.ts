@@ -124,7 +124,8 @@ describe('publishing content through Telegram', () => {
   const versions = async () => (await app.services.publishing.history()).length;
 
   beforeEach(async () => {
-    app = await makeTestApp();
+    // Content checks in the worker thread, as the bot runs them.
+    app = await makeTestApp({ contentChecks: 'worker' });
     fake = await FakeTelegram.start();
     channel = new TelegramChannel(app, { token: TOKEN, apiRoot: fake.apiRoot });
     app.delivery.register(channel);
