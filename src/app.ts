@@ -26,6 +26,7 @@ import type { Embedder } from './search/embedder.js';
 import { createWorkerEmbedder } from './search/model/worker-embedder.js';
 import { SearchService } from './search/search-service.js';
 import { LowdbStore } from './store/lowdb/lowdb-store.js';
+import { type ChartRenderer, createChartRenderer } from './summary/chart/render-chart.js';
 
 /** How often idle conversations are looked for. */
 const SWEEP_MS = 10 * 60_000;
@@ -76,6 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.warn({ file }, 'journal had a torn last line (crash mid-write); it was dropped'),
   });
   const loader = options.contentChecks === 'in-thread' ? null : createWorkerLoader();
+  let charts: ChartRenderer | null = null;
   try {
     // The current published version in DATA_DIR/content/, else the repository's content/ (version 1). Loaded here
     // before anyone is served; once the bot runs, whole content folders are loaded in a worker thread.
@@ -114,6 +116,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
     });
     const records = await ClientRecords.open(store);
+    // The worker starts on the first chart and stops when idle.
+    charts = createChartRenderer();
     const services: Services = {
       store,
       clock: options.clock ?? systemClock,
@@ -131,6 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       records,
       search,
       publishing,
+      summary: { charts, exportsDir: join(config.DATA_DIR, 'exports') },
       config,
     };
     const engine = new Engine(services, allFeatures());
@@ -169,11 +174,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         // Stops the model's worker threads; a vector build still running stops with them.
         await search.close();
         await loader?.close();
+        await charts?.close();
         await store.close();
       },
     };
   } catch (error) {
     await loader?.close();
+    await charts?.close();
     await store.close();
     throw error;
   }

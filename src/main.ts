@@ -14,6 +14,7 @@ import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { projectRoot, webchatAssetsDir } from './paths.js';
 import { StoreLockedError } from './store/port.js';
+import { startWeeklySummaries } from './summary/weekly-push.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -99,6 +100,9 @@ export async function startBot(
   }
 
   const stopReminders = startReminders(app.services, (pushes) => app.delivery.deliver(pushes));
+  const stopSummaries = startWeeklySummaries(app.services, config.SUMMARY_SCHEDULE, (pushes) =>
+    app.delivery.deliver(pushes),
+  );
   const port = await server.listen(config.HOST, config.PORT);
   server.setReady(true);
   // Load the model and embed new passages now, in worker threads; questions are answered from keywords meanwhile.
@@ -123,6 +127,7 @@ export async function startBot(
     async stop() {
       stopping = true;
       stopReminders();
+      stopSummaries();
       server.setReady(false);
       await telegram?.stop();
       await whatsappWeb?.stop();

@@ -8,11 +8,13 @@ import {
   contentPublishCommand,
   contentRollbackCommand,
 } from './commands/content-versions.js';
+import { exportCommand } from './commands/export.js';
 import { gapsCommand } from './commands/gaps.js';
 import { inviteCommand } from './commands/invite.js';
 import { screenCommand } from './commands/screen.js';
 import { searchCommand } from './commands/search.js';
 import { seedDemoCommand } from './commands/seed-demo.js';
+import { summaryCommand } from './commands/summary.js';
 import { CliError } from './open-app.js';
 
 /** `npm run cli -- <command>`: the same configuration and store as the server (shared docs/interfaces.md). */
@@ -75,6 +77,24 @@ program
   .description('questions shared by mentors because no good answer was found')
   .option('--json', 'a JSON array')
   .action(gapsCommand);
+
+program
+  .command('summary')
+  .description("the weekly summary per team and mentor (weeks are Monday to Sunday in each team's timezone)")
+  .option('--team <name>', 'one team (default: all)')
+  .option('--week <week>', 'YYYY-Www, this or last', 'this')
+  .option('--format <format>', 'text, csv or json', 'text')
+  .action(summaryCommand);
+
+program
+  .command('export')
+  .description('one row per screening between two local dates, inclusive (written to the audit log)')
+  .requiredOption('--from <date>', 'first local date, YYYY-MM-DD')
+  .requiredOption('--to <date>', 'last local date, YYYY-MM-DD')
+  .option('--team <name>', 'one team (default: all)')
+  .option('--format <format>', 'csv or jsonl', 'csv')
+  .option('--include-voided', 'voided screenings too, with a voided column')
+  .action(exportCommand);
 
 const content = program.command('content').description('check and describe the health content');
 content

@@ -56,6 +56,15 @@ const envSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)')
     .default('08:00'),
+  /** When supervisors get the weekly summary, in each team's timezone: a weekday and HH:MM, or `off`. */
+  SUMMARY_SCHEDULE: z
+    .string()
+    .trim()
+    .regex(
+      /^(off|(MON|TUE|WED|THU|FRI|SAT|SUN) ([01]\d|2[0-3]):[0-5]\d)$/i,
+      'must be a weekday and HH:MM (e.g. MON 07:00), or off',
+    )
+    .default('MON 07:00'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
    * Which published content waits for a clinician: `clinical` (a questionnaire's logic, a danger sign, an emergency

@@ -4,6 +4,7 @@ import type { PublishingPort } from '../content/publishing/types.js';
 import type { Translations } from '../i18n/i18n.js';
 import type { Logger, Pseudonymiser } from '../logging/logger.js';
 import type { Store } from '../store/port.js';
+import type { ChartRenderer } from '../summary/chart/render-chart.js';
 import type { Countries } from '../teams/countries.js';
 import type { Clock, Ids } from './clock.js';
 import type { ContentPort, RecordsPort, SearchPort } from './ports.js';
@@ -28,6 +29,11 @@ export interface Services {
   records: RecordsPort;
   /** Content publishing through the chat: checks, proposals, clinicians' approvals, history and rollback. */
   publishing: PublishingPort;
+  /**
+   * The weekly summary's outputs: the chart renderer (a worker thread, closed with the app) and the owner-only
+   * folder (DATA_DIR/exports) its PNG and CSV files are written to before a channel sends them.
+   */
+  summary: { charts: ChartRenderer; exportsDir: string };
   config: Pick<Config, 'INVITE_TTL_DAYS' | 'TZ' | 'REMINDER_TIME' | 'SESSION_IDLE_HOURS'>;
 }
 

@@ -8,6 +8,7 @@ import { onboardingFeature } from './onboarding/index.js';
 import { publishingFeature } from './publishing/index.js';
 import { screeningFeature } from './screening/index.js';
 import { searchFeature } from './search/index.js';
+import { summaryFeature } from './summary/index.js';
 import { trainingFeature } from './training/index.js';
 import { usersFeature } from './users/index.js';
 
@@ -20,6 +21,7 @@ export const allFeatures = (): Feature[] => [
   glossaryFeature,
   invitesFeature,
   usersFeature,
+  summaryFeature,
   publishingFeature,
   languageFeature,
   linkFeature,
