@@ -11,6 +11,8 @@ import { publishBench } from './publish.js';
 import { screeningLog } from './screening-log.js';
 import { searchBench } from './search.js';
 import { formatQuality } from './search-quality.js';
+import { summaryBench } from './summary.js';
+import { chartBench } from './summary-chart.js';
 import { telegramThroughput } from './telegram-throughput.js';
 
 /** `npm run bench`: runs every benchmark in turn, prints a table and writes bench/results.json. */
@@ -283,10 +285,35 @@ process.stdout.write(
   ),
 );
 
+process.stdout.write('\n\nWeekly summary at 1,000,000 screening records, and its chart...\n');
+const summary = await summaryBench();
+const chart = await chartBench();
+const pm = (d: { p50Ms: number; maxMs: number }) => `${ms(d.p50Ms)} / ${ms(d.maxMs)}`;
+process.stdout.write(
+  table(
+    `Weekly summary on the embedded store: ${summary.records.toLocaleString('en')} screenings, ${summary.mentors} mentors, ${summary.teams} teams`,
+    [
+      "one week (p50 / max of 5 runs); baseline in the same run: the week's screenings read alone",
+      'aim: all teams under 2 s, one team under 200 ms',
+    ],
+    [
+      ['store open (journals into memory)', ms(summary.openMs)],
+      ['summary, one team', pm(summary.oneTeam)],
+      ['summary, all teams', pm(summary.allTeams)],
+      ["baseline: the week's screenings queried", pm(summary.weekQuery)],
+      ['summary CSV, all teams', ms(summary.csvMs)],
+      ['memory (RSS) with the store open', `${summary.rssMb.toFixed(0)} MB`],
+      ['chart, 10 mentors, worker (p50 / max)', pm(chart.worker.mentors10)],
+      ['chart, 50 mentors, worker (p50 / max)', pm(chart.worker.mentors50)],
+      ['chart, 50 mentors, main thread (p50 / max)', pm(chart.main.mentors50)],
+    ],
+  ),
+);
+
 const seconds = (performance.now() - started) / 1000;
 const path = join(import.meta.dirname, 'results.json');
 writeFileSync(
   path,
-  `${JSON.stringify({ environment, seconds, publish, telegram, journal, screening, danger: { split: danger.split, sync: danger.sync, semantic: danger.semantic, costUs: danger.costUs }, coldStart: { eventLoop: loop, freshInstall: { compiled: fresh, tsx: freshTsx } }, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
+  `${JSON.stringify({ environment, seconds, publish, summary, chart, telegram, journal, screening, danger: { split: danger.split, sync: danger.sync, semantic: danger.semantic, costUs: danger.costUs }, coldStart: { eventLoop: loop, freshInstall: { compiled: fresh, tsx: freshTsx } }, search: { ...search, quality: { rows: search.quality.rows, confidence: search.quality.confidence } } }, null, 2)}\n`,
 );
 process.stdout.write(`\n\nDone in ${seconds.toFixed(1)} s; figures in ${path}\n`);
