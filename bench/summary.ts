@@ -56,7 +56,7 @@ export async function summaryBench(records = 1_000_000): Promise<SummaryBench> {
   const dir = mkdtempSync(join(tmpdir(), 'm2m-bench-summary-'));
   try {
     // Teams and mentors through the store, as the bot makes them.
-    let store = await LowdbStore.open({ dataDir: dir, lock: false });
+    let store = await LowdbStore.open({ dataDir: dir, lock: true });
     const unit = new UnitOfWork(store);
     const createdAt = new Date(Date.UTC(2025, 11, 1)).toISOString();
     for (let t = 0; t < TEAMS; t++) {
