@@ -102,6 +102,32 @@ describe('web chat JSON API, demo mode', () => {
     });
   });
 
+  it("shows a supervisor's weekly summary in the web chat: the chart and the CSV by short-lived links, no server path", async () => {
+    await withBot({}, async (_bot, base) => {
+      const supervisor = await session(base, 'supervisor');
+      const asked = await say(base, supervisor, '/summary');
+      const week = asked.find((m) => m.type === 'choices')?.choices?.find((c) => c.label === 'This week');
+      expect(week).toBeDefined();
+      const res = await postJson(`${base}/webchat/api/messages`, { token: supervisor, choice: week?.id });
+      const messages = ((await res.json()) as { messages: Record<string, string>[] }).messages;
+      expect(JSON.stringify(messages)).not.toMatch(/"path"|\/exports\//);
+      const image = messages.find((m) => m.type === 'image');
+      const csv = messages.find((m) => m.type === 'document');
+      expect(image?.url).toMatch(/^\/webchat\/api\/files\/[\w-]{20,}$/);
+      const png = await fetch(`${base}${image?.url}`);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      expect(png.headers.get('cache-control')).toContain('no-store');
+      expect([...new Uint8Array(await png.arrayBuffer()).slice(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+      const table = await fetch(`${base}${csv?.url}`);
+      expect(table.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
+      expect((await table.text()).split('\n')[0]).toMatch(
+        /^team,mentor,screenings,emergency,urgent,routine,none/,
+      );
+      // A link that was never given, or a made-up one, finds nothing.
+      expect((await fetch(`${base}/webchat/api/files/not-a-link`)).status).toBe(404);
+    });
+  });
+
   it('answers a choice like a tap on the button', async () => {
     await withBot({}, async (_bot, base) => {
       await session(base, 'admin');

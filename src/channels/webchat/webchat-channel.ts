@@ -9,6 +9,7 @@ import { UPLOAD_LIMITS } from '../../content/versions/limits.js';
 import type { OutMessage } from '../../core/messages.js';
 import type { ChannelSender } from '../delivery.js';
 import { DocumentTooLargeError, documentLimit } from '../inbound-document.js';
+import { MediaLinks, type WebMessage } from './media-links.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /**
@@ -52,7 +53,7 @@ const uploadHeaders = z.object({
 
 interface Outbox {
   seq: number;
-  items: { seq: number; message: OutMessage }[];
+  items: { seq: number; message: WebMessage }[];
 }
 
 /**
@@ -63,6 +64,7 @@ interface Outbox {
 export class WebchatChannel implements ChannelSender {
   readonly name = 'webchat' as const;
   private readonly outboxes = new Map<string, Outbox>();
+  private readonly media = new MediaLinks();
 
   constructor(
     private readonly app: App,
@@ -71,7 +73,7 @@ export class WebchatChannel implements ChannelSender {
 
   async send(ref: string, messages: OutMessage[]): Promise<void> {
     const box = this.outboxes.get(ref) ?? { seq: 0, items: [] };
-    for (const message of messages) box.items.push({ seq: ++box.seq, message });
+    for (const message of messages) box.items.push({ seq: ++box.seq, message: this.media.toWeb(message) });
     box.items.splice(0, Math.max(0, box.items.length - OUTBOX_LIMIT));
     this.outboxes.set(ref, box);
   }
@@ -121,7 +123,7 @@ export class WebchatChannel implements ChannelSender {
         at: new Date(),
         payload: choice !== undefined ? { kind: 'choice', id: choice } : { kind: 'text', text: text ?? '' },
       });
-      return c.json({ messages: replies });
+      return c.json({ messages: replies.map((m) => this.media.toWeb(m)) });
     });
     // A content file as the raw body; the replies come back as for a message. Everyone may send one: the bot
     // decides what to do with it (only trainers publish).
@@ -158,9 +160,21 @@ export class WebchatChannel implements ChannelSender {
             },
           },
         });
-        return c.json({ messages: replies });
+        return c.json({ messages: replies.map((m) => this.media.toWeb(m)) });
       },
     );
+    // A chart or CSV the bot sent: by its short-lived link only (see MediaLinks).
+    http.get('/webchat/api/files/:id', async (c) => {
+      const file = await this.media.open(c.req.param('id'));
+      if (!file) return c.json({ error: 'not_found' }, 404);
+      return c.body(Buffer.from(file.bytes), 200, {
+        'content-type': file.type,
+        'content-disposition': `${file.type.startsWith('image/') ? 'inline' : 'attachment'}; filename="${file.name.replace(/[^\w.-]/g, '_')}"`,
+        'cache-control': 'private, no-store',
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+      });
+    });
     http.get('/webchat/api/events', (c) => {
       const token = c.req.query('token') ?? '';
       const after = Number(c.req.query('after') ?? 0) || 0;
