@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +38,11 @@ type Writer = (line: string) => void;
  */
 export class CliChat implements ChannelSender {
   readonly name = 'cli' as const;
+  /**
+   * Line numbers restart with every run, and the engine drops a message id it has seen: without a prefix of
+   * its own, a second run for the same person would lose its first lines as "already handled".
+   */
+  private readonly runId = randomBytes(6).toString('base64url');
 
   constructor(
     private readonly app: App,
@@ -76,9 +82,10 @@ export class CliChat implements ChannelSender {
       this.write(JSON.stringify({ type: 'error', in: n, message: (error as Error).message }));
       return;
     }
-    if ('text' in parsed) return this.deliver(parsed.from, { kind: 'text', text: parsed.text }, `cli-${n}`);
+    if ('text' in parsed)
+      return this.deliver(parsed.from, { kind: 'text', text: parsed.text }, this.messageId(n));
     if ('choice' in parsed)
-      return this.deliver(parsed.from, { kind: 'choice', id: parsed.choice }, `cli-${n}`);
+      return this.deliver(parsed.from, { kind: 'choice', id: parsed.choice }, this.messageId(n));
     const path = parsed.document;
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) {
@@ -102,8 +109,12 @@ export class CliChat implements ChannelSender {
           return bytes;
         },
       },
-      `cli-${n}`,
+      this.messageId(n),
     );
+  }
+
+  private messageId(n: number): string {
+    return `cli-${this.runId}-${n}`;
   }
 
   private async deliver(from: string, payload: InboundPayload, messageId?: string): Promise<void> {
