@@ -4,6 +4,7 @@ import { createTeam } from '../../src/accounts/teams.js';
 import { Engine } from '../../src/core/engine.js';
 import type { Inbound } from '../../src/core/messages.js';
 import { allFeatures } from '../../src/features/index.js';
+import { withoutVerdict } from '../../src/features/training/training-flow.js';
 import type { ModuleProgress, TrainingRecord } from '../../src/training/progress.js';
 import { allText } from '../support/chat-driver.js';
 import { makeTestApp } from '../support/fakes.js';
@@ -89,5 +90,21 @@ describe('the training flow on the unit of work', () => {
     expect(again).toContain('Question 2/');
     expect((await app.services.store.progress.get(user.id, 'tb-basics'))?.question).toBe(1);
     await app.close();
+  });
+});
+
+describe('quiz feedback', () => {
+  it('drops the option\'s own opening verdict, so "✅ Certo!" is not followed by "Certo."', () => {
+    expect(withoutVerdict('Certo. Cada um destes é um sinal de perigo.', 'Certo|Correto|Sim')).toBe(
+      'Cada um destes é um sinal de perigo.',
+    );
+    expect(withoutVerdict('Sawa. Ndiyo maana hewa safi husaidia.', 'Sahihi|Sawa|Ndiyo')).toBe(
+      'Ndiyo maana hewa safi husaidia.',
+    );
+    // A first sentence that says more than a verdict is kept, and so is a verdict alone.
+    expect(withoutVerdict('Not enough. The baby goes today.', 'No|Wrong')).toBe(
+      'Not enough. The baby goes today.',
+    );
+    expect(withoutVerdict('Right.', 'Right|Correct|Yes')).toBe('Right.');
   });
 });

@@ -99,10 +99,14 @@ export const trainingFlow = defineFlow<State, Step>({
         if (!question || !match || match[1] !== question.id || !option) return showQuestion(ctx);
         const outcome = answerQuestion(progress, module, chosen, ctx.now, { teamId: ctx.user.teamId });
         const rightOption = question.options[question.answer - 1];
+        const feedback = withoutVerdict(
+          option.feedback,
+          ctx.t(outcome.right ? 'training.rightWords' : 'training.wrongWords', { lng: module.lang }),
+        );
         ctx.say(
           outcome.right
-            ? ctx.t('training.right', { feedback: option.feedback })
-            : ctx.t('training.wrong', { feedback: option.feedback, answer: rightOption?.text }),
+            ? ctx.t('training.right', { feedback })
+            : ctx.t('training.wrong', { feedback, answer: rightOption?.text }),
         );
         await ctx.store.progress.put(outcome.progress);
         if (!outcome.finished) return showQuestion(ctx);
@@ -126,6 +130,17 @@ export const trainingFlow = defineFlow<State, Step>({
     },
   },
 });
+
+/**
+ * The feedback without its own opening verdict ("Right.", "Não."): the line already starts with one, and
+ * "✅ Right! Right." reads as a stutter. `words` are the verdicts in the module's language, "|"-separated.
+ */
+export function withoutVerdict(feedback: string, words: string): string {
+  const match = /^\s*([^.!,]+)[.!,]\s+(\S[\s\S]*)$/u.exec(feedback);
+  const verdicts = words.split('|').map((w) => w.trim().toLocaleLowerCase());
+  if (!match?.[1] || !match[2] || !verdicts.includes(match[1].trim().toLocaleLowerCase())) return feedback;
+  return match[2];
+}
 
 const choiceId = (input: FlowInput): string | undefined => (input.kind === 'choice' ? input.id : undefined);
 
