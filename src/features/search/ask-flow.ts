@@ -49,6 +49,7 @@ const DOWN = 'down';
 const SHARE = 'share';
 const NO_SHARE = 'no';
 const SCREEN = 'screen';
+const MENU = 'menu';
 
 /**
  * A health question answered from the reviewed content: the urgent-referral message first when the question
@@ -95,6 +96,8 @@ export const askFlow = defineFlow<State, Step>({
             return feedback(ctx, false);
           case SCREEN:
             return startScreening(ctx, showAnswer);
+          case MENU:
+            return ctx.showMenu();
           default:
             return showAnswer(ctx);
         }
@@ -111,6 +114,8 @@ export const askFlow = defineFlow<State, Step>({
             return another(ctx, ctx.t('search.askAnother'));
           case SCREEN:
             return startScreening(ctx, showShare);
+          case MENU:
+            return ctx.showMenu();
           default:
             return showShare(ctx);
         }
@@ -234,7 +239,13 @@ function answerChoices(ctx: Ctx, more: boolean): Choice[] {
     choices.push({ id: MODULE, label: ctx.t('search.module', { title: `${module.item.title}${english}` }) });
   }
   choices.push({ id: UP, label: ctx.t('search.helpful') }, { id: DOWN, label: ctx.t('search.notHelpful') });
+  // A way back without knowing the /menu command.
+  choices.push(menuChoice(ctx));
   return choices;
+}
+
+function menuChoice(ctx: Ctx): Choice {
+  return { id: MENU, label: ctx.t('search.menu') };
 }
 
 function showMore(ctx: Ctx): void {
@@ -270,6 +281,7 @@ function showShare(ctx: Ctx): void {
       ...screenChoice(ctx),
       { id: SHARE, label: ctx.t('search.share') },
       { id: NO_SHARE, label: ctx.t('search.noShare') },
+      menuChoice(ctx),
     ],
     { allowText: true },
   );
