@@ -53,6 +53,45 @@ async function teamWithClients(options: { beaAddress?: string; clients?: Client[
 }
 
 describe('My clients', () => {
+  it('shows each client with a short description, never a name, and pages through all of them', async () => {
+    const many = Array.from({ length: 20 }, (_, i) =>
+      client(`client-${i}`, 'amy', team.id, { code: `REG-${String(i).padStart(3, '0')}` }),
+    );
+    const { app, chat } = await teamWithClients({
+      clients: [
+        // The clock: 2026-11-02.
+        client('client-mother', 'amy', team.id, { code: 'K7Q2', birthYear: 2002, groups: ['pregnant'] }),
+        client('client-baby', 'amy', team.id, {
+          code: 'B4BY',
+          birthYear: 2026,
+          birthDate: '2026-03-20',
+          sex: 'male',
+          groups: ['infant', 'hiv_exposed_infant'],
+        }),
+        client('client-one', 'amy', team.id, { code: 'ONE1', birthYear: 2025, birthDate: '2025-10-02' }),
+        ...many,
+      ],
+    });
+    const seen = new Set<string>();
+    let page = allText(await chat.text('amy', '/clients'));
+    for (let i = 0; i < 10; i++) {
+      for (const m of page.matchAll(/👤 (\S+)/g)) if (m[1]) seen.add(m[1]);
+      if (!page.includes('More clients')) break;
+      page = allText(await chat.tap('amy', 'More clients'));
+    }
+    expect(seen.size).toBe(23);
+    await chat.text('amy', '/clients');
+    let text = '';
+    for (let i = 0; i < 4 && !text.includes('K7Q2'); i++) {
+      text = allText(i === 0 ? await chat.text('amy', '/clients') : await chat.tap('amy', 'More clients'));
+    }
+    expect(text).toContain('👤 K7Q2 · woman, 24 · pregnant');
+    expect(text).toContain('👤 B4BY · boy, 7 months · HIV-exposed baby');
+    expect(text).toContain('👤 ONE1 · girl, 13 months');
+    expect(text).toContain('👤 REG-000 · woman, 36');
+    await app.close();
+  });
+
   it('after erasing, her session holds only ids of things that still exist', async () => {
     const { app, chat } = await teamWithClients();
     expect(allText(await chat.text('amy', '/clients'))).toContain('👤 ERS-001');

@@ -221,7 +221,7 @@ async function showList(ctx: Ctx): Promise<void> {
           label: followUpLabel(ctx, f, byId.get(f.referral.clientId)),
         }))
       : []),
-    ...shown.map((c) => ({ id: `c:${c.id}`, label: `👤 ${c.code}` })),
+    ...shown.map((c) => ({ id: `c:${c.id}`, label: `👤 ${clientLabel(ctx, c)}` })),
     ...(page + 1 < pages ? [{ id: 'more', label: ctx.t('clients.more') }] : []),
     ...(page > 0 ? [{ id: 'prev', label: ctx.t('clients.previous') }] : []),
     { id: 'add', label: ctx.t('clients.add') },
@@ -372,6 +372,35 @@ function dueText(ctx: ClientView, f: FollowUp): string {
 
 function followUpLabel(ctx: ClientView, f: FollowUp, client: Client | undefined): string {
   return `${isOverdue(ctx, f) ? '⏰' : '📅'} ${client?.code ?? ''} · ${followUpWhat(ctx, f)} · ${dueText(ctx, f)}`;
+}
+
+/** Groups the age in a list label already says. */
+const AGE_GROUPS: ReadonlySet<string> = new Set(['child', 'infant', 'adolescent']);
+
+/**
+ * A client in her list, "K7Q2 · woman, 24 · pregnant": enough to tell her clients apart at a glance, and never a
+ * name (none is stored). Under two, the age in months from the date of birth.
+ */
+export function clientLabel(ctx: ClientView, client: Client): string {
+  const years = ctx.now.getUTCFullYear() - client.birthYear;
+  const months = client.birthDate ? monthsSince(client.birthDate, ctx.now) : undefined;
+  const age =
+    months !== undefined && months < 24 ? ctx.t('clients.who.months', { count: months }) : String(years);
+  const adult = years >= 18;
+  const who = ctx.t(
+    `clients.who.${client.sex === 'female' ? (adult ? 'woman' : 'girl') : adult ? 'man' : 'boy'}`,
+  );
+  const groups = client.groups.filter((g) => !AGE_GROUPS.has(g)).map((g) => ctx.t(`clients.groups.${g}`));
+  return [client.code, `${who}, ${age}`, ...(groups.length > 0 ? [groups.join(', ')] : [])].join(' · ');
+}
+
+/** Whole months from a date (YYYY-MM-DD) to now, 0 for a date not yet past. */
+function monthsSince(date: string, now: Date): number {
+  const [y, m, d] = date.split('-').map(Number);
+  if (y === undefined || m === undefined || d === undefined) return 0;
+  const months =
+    (now.getUTCFullYear() - y) * 12 + (now.getUTCMonth() + 1 - m) - (now.getUTCDate() < d ? 1 : 0);
+  return Math.max(0, months);
 }
 
 /** What a client's page shows: code, age, groups, screenings (voided marked) and follow-ups. */
