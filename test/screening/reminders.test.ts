@@ -91,7 +91,7 @@ describe('follow-up reminders', () => {
     expect(pushes.map((p) => p.userId)).toEqual(['m1']);
     expect(pushes[0]?.message).toMatchObject({
       type: 'text',
-      text: expect.stringContaining('1 follow-ups due today or overdue: Cc1'),
+      text: expect.stringContaining('1 follow-up due today or overdue: Cc1'),
     });
     await app.close();
   });

@@ -213,7 +213,10 @@ async function showList(ctx: Ctx): Promise<void> {
   const intro =
     clients.length === 0
       ? ctx.t('clients.none')
-      : ctx.t('clients.title', { due: due.length, count: clients.length });
+      : ctx.t('clients.title', {
+          followUps: ctx.t('clients.followUpCount', { count: due.length }),
+          clients: ctx.t('clients.clientCount', { count: clients.length }),
+        });
   ctx.ask(intro, [
     ...(page === 0
       ? due.slice(0, DUE_SHOWN).map((f) => ({
@@ -383,15 +386,19 @@ const AGE_GROUPS: ReadonlySet<string> = new Set(['child', 'infant', 'adolescent'
  */
 export function clientLabel(ctx: ClientView, client: Client): string {
   const years = ctx.now.getUTCFullYear() - client.birthYear;
-  const months = client.birthDate ? monthsSince(client.birthDate, ctx.now) : undefined;
-  const age =
-    months !== undefined && months < 24 ? ctx.t('clients.who.months', { count: months }) : String(years);
+  const age = monthsOld(ctx, client) ?? String(years);
   const adult = years >= 18;
   const who = ctx.t(
     `clients.who.${client.sex === 'female' ? (adult ? 'woman' : 'girl') : adult ? 'man' : 'boy'}`,
   );
   const groups = client.groups.filter((g) => !AGE_GROUPS.has(g)).map((g) => ctx.t(`clients.groups.${g}`));
   return [client.code, `${who}, ${age}`, ...(groups.length > 0 ? [groups.join(', ')] : [])].join(' · ');
+}
+
+/** "7 months" for a client under two with a date of birth; undefined otherwise (her age is then in years). */
+function monthsOld(ctx: ClientView, client: Client): string | undefined {
+  const months = client.birthDate ? monthsSince(client.birthDate, ctx.now) : undefined;
+  return months !== undefined && months < 24 ? ctx.t('clients.who.months', { count: months }) : undefined;
 }
 
 /** Whole months from a date (YYYY-MM-DD) to now, 0 for a date not yet past. */
@@ -409,7 +416,9 @@ export function describeClient(ctx: ClientView, client: Client): string {
   const lines = [
     ctx.t('clients.header', {
       code: client.code,
-      age: ctx.now.getUTCFullYear() - client.birthYear,
+      age:
+        monthsOld(ctx, client) ??
+        ctx.t('clients.who.years', { count: ctx.now.getUTCFullYear() - client.birthYear }),
       sex: ctx.t(`clients.${client.sex}`),
     }),
   ];
