@@ -2,6 +2,7 @@ import type { FlowInput } from '../../core/flow.js';
 import type { Translator } from '../../i18n/i18n.js';
 import type { Problem } from '../../screening/questionnaire-engine.js';
 import type { Question } from '../../screening/schema.js';
+import { parseNumber } from './number-input.js';
 
 /** The local choice id of an answer (yes, no, or an option id); the flow's namespace is added when asked. */
 export const answerId = (value: string): string => `a:${value}`;
@@ -10,17 +11,16 @@ const answerOf = (id: string): string | null => (id.startsWith('a:') ? id.slice(
 /** An answer value, as the screening keeps it while it runs. */
 export type AnswerValue = boolean | number | string | string[];
 
-/** "62,5" and "62.5" are both 62.5; anything else that is not a plain number is refused. */
-export function parseNumber(text: string): number | null {
-  const cleaned = text.trim().replace(/\s+/g, '').replace(',', '.');
-  if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return null;
-  return Number(cleaned);
-}
+export { parseNumber };
 
-/** Turns what she sent into an answer value for the question, or a problem to explain. */
+/**
+ * Turns what she sent into an answer value for the question, or a problem to explain. `units` are the spellings of
+ * the question's unit she may type after a number (the English one and her language's).
+ */
 export function answerFrom(
   question: Question,
   input: FlowInput,
+  units: readonly string[] = [],
 ): { value: AnswerValue } | { problem: Problem } {
   switch (question.type) {
     case 'yesno': {
@@ -29,7 +29,7 @@ export function answerFrom(
       return { problem: { code: 'yesno' } };
     }
     case 'number': {
-      const value = input.kind === 'text' ? parseNumber(input.text) : null;
+      const value = input.kind === 'text' ? parseNumber(input.text, units) : null;
       return value === null ? { problem: { code: 'number' } } : { value };
     }
     case 'choice': {

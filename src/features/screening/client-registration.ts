@@ -15,6 +15,7 @@ import type { Client } from '../../clients/types.js';
 import { defineFlow, type StepContext, type StepDefinition } from '../../core/define-flow.js';
 import { CLIENT_GROUPS } from '../../screening/schema.js';
 import type { AuditRecord } from '../../store/port.js';
+import { parseTypedDate } from './date-input.js';
 
 export const REGISTER_CLIENT = 'register-client';
 
@@ -129,7 +130,11 @@ const steps: { [K in Step]: StepDefinition<Registration, Step> } = {
     show: (ctx) => ctx.say(ctx.t('clients.askBirthDate')),
     async onInput(ctx, input) {
       const year = ctx.state.birthYear ?? ctx.now.getUTCFullYear();
-      const date = input.kind === 'text' ? parseBirthDate(input.text, year, ctx.now) : null;
+      // Any of her usual forms ("5/3/2025", "5 Mar 2025"), day first; kept as YYYY-MM-DD.
+      const typed = input.kind === 'text' ? parseTypedDate(input.text) : null;
+      if (typed && typed > ctx.now.toISOString().slice(0, 10))
+        return ctx.say(ctx.t('clients.birthDateFuture'));
+      const date = typed ? parseBirthDate(typed, year, ctx.now) : null;
       if (!date) return ctx.say(ctx.t('clients.badBirthDate', { year }));
       return register(ctx, date);
     },

@@ -1,16 +1,25 @@
 import { z } from 'zod';
 import type { Client } from '../../clients/types.js';
+import { guessTypedChoice, NONE_ID } from '../../core/choice-input.js';
 import { defineFlow, type StepContext, type StepDefinition } from '../../core/define-flow.js';
 import type { FlowInput } from '../../core/flow.js';
 import type { CompiledQuestionnaire } from '../../screening/questionnaire-engine.js';
+import type { Question } from '../../screening/schema.js';
 import { alertDelivered } from './alert.js';
 import { answerFrom, answerId, problemText } from './answer-parsing.js';
 import { REGISTER_CLIENT, registrationResult } from './client-registration.js';
 import { QuestionnaireTexts } from './localize.js';
+import { parseBloodPressure } from './number-input.js';
 import { emergencyNumbers, outcomeMessage, recordOutcome } from './outcome.js';
 
 /** How many of her clients the picker shows (most recent first); others she finds by typing the code. */
 const RECENT = 8;
+
+/** An answer offered as a button. */
+interface Choice {
+  id: string;
+  label: string;
+}
 
 const answerValue = z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]);
 
@@ -224,6 +233,28 @@ async function askNext(ctx: Ctx): Promise<void> {
   return showQuestion(ctx);
 }
 
+/** The answers a question offers as choices (without "back"), labelled as she sees them. */
+function answerChoices(ctx: Ctx, texts: QuestionnaireTexts, question: Question): Choice[] {
+  switch (question.type) {
+    case 'yesno':
+      return [
+        { id: answerId('yes'), label: ctx.t('screening.yes') },
+        { id: answerId('no'), label: ctx.t('screening.no') },
+      ];
+    case 'choice': {
+      const numbered = question.options.every((o) => o.value !== undefined);
+      return question.options.map((o) => ({
+        id: answerId(o.id),
+        label: `${numbered ? `${o.value} ` : ''}${texts.option(question, o.id)}`,
+      }));
+    }
+    case 'multi':
+      return question.options.map((o) => ({ id: answerId(o.id), label: texts.option(question, o.id) }));
+    default:
+      return [];
+  }
+}
+
 function showQuestion(ctx: Ctx): Promise<void> | void {
   const q = questionnaire(ctx);
   const question = ctx.state.question ? q?.question(ctx.state.question) : undefined;
@@ -231,46 +262,86 @@ function showQuestion(ctx: Ctx): Promise<void> | void {
   const texts = textsOf(ctx, q);
   const text = texts.question(question);
   const back = { id: 'back', label: ctx.t('screening.back') };
+  const choices = answerChoices(ctx, texts, question);
   switch (question.type) {
     case 'yesno':
-      return ctx.ask(
-        text,
-        [
-          { id: answerId('yes'), label: ctx.t('screening.yes') },
-          { id: answerId('no'), label: ctx.t('screening.no') },
-          back,
-        ],
-        { allowText: true },
-      );
+      return ctx.ask(text, [...choices, back], { allowText: true });
     case 'number': {
       const unit = texts.unit(question);
       return ctx.say(
         `${text}\n${ctx.t('screening.typeNumber', { min: question.min, max: question.max, unit: unit ?? '' }).trim()}`,
       );
     }
-    case 'choice': {
-      const numbered = question.options.every((o) => o.value !== undefined);
-      return ctx.ask(
-        text,
-        [
-          ...question.options.map((o) => ({
-            id: answerId(o.id),
-            label: `${numbered ? `${o.value} ` : ''}${texts.option(question, o.id)}`,
-          })),
-          back,
-        ],
-        { allowText: true, numbersAreLabels: numbered },
-      );
-    }
+    case 'choice':
+      return ctx.ask(text, [...choices, back], {
+        allowText: true,
+        numbersAreLabels: question.options.every((o) => o.value !== undefined),
+      });
     case 'multi':
-      return ctx.ask(
-        text,
-        question.options.map((o) => ({ id: answerId(o.id), label: texts.option(question, o.id) })),
-        { multiple: true, allowText: true },
-      );
+      return ctx.ask(text, choices, { multiple: true, allowText: true });
     default:
       return ctx.showMenu();
   }
+}
+
+/**
+ * A typed answer that is not exact: the start of a label or a small typo ("Emerg", "Feverr"), for several answers
+ * each part between commas. The input it stands for and the labels understood (she is told), or null.
+ */
+function guessedAnswer(
+  ctx: Ctx,
+  texts: QuestionnaireTexts,
+  question: Question,
+  text: string,
+): { input: FlowInput; labels: string[] } | null {
+  const choices = answerChoices(ctx, texts, question);
+  if (choices.length === 0) return null;
+  if (question.type !== 'multi') {
+    const choice = guessTypedChoice(text, choices);
+    return choice ? { input: { kind: 'choice', id: choice.id }, labels: [choice.label] } : null;
+  }
+  const none = { id: NONE_ID, label: ctx.t('choices.none') };
+  const parts = text.split(/[,;]/).filter((p) => p.trim() !== '');
+  const picked = parts.map((p) => guessTypedChoice(p, [...choices, none]));
+  if (picked.length === 0 || !picked.every((c): c is Choice => c !== null)) return null;
+  if (picked.some((c) => c.id === NONE_ID))
+    return picked.length === 1 ? { input: { kind: 'choices', ids: [] }, labels: [none.label] } : null;
+  const unique = picked.filter((c, i) => picked.findIndex((x) => x.id === c.id) === i);
+  return { input: { kind: 'choices', ids: unique.map((c) => c.id) }, labels: unique.map((c) => c.label) };
+}
+
+/** The diastolic question right after this one, when this is the systolic question of a blood pressure. */
+function diastolicAfter(q: CompiledQuestionnaire, question: Question): Question | null {
+  if (question.type !== 'number') return null;
+  const questions = q.source.questions;
+  const next = questions[questions.indexOf(question) + 1];
+  return next?.type === 'number' && next.id === 'diastolic' ? next : null;
+}
+
+/** Both numbers of a blood pressure typed at once: each checked as if typed alone, then the next question. */
+async function onBloodPressure(
+  ctx: Ctx,
+  q: CompiledQuestionnaire,
+  question: Question,
+  diastolic: Question,
+  reading: { systolic: number; diastolic: number },
+): Promise<void> {
+  const withTop = { ...ctx.state.answers, [question.id]: reading.systolic };
+  const both = { ...withTop, [diastolic.id]: reading.diastolic };
+  const top = q.checkValue(question, reading.systolic) ?? q.checkAgainstOthers(question, withTop);
+  const bottom = top
+    ? null
+    : (q.checkValue(diastolic, reading.diastolic) ?? q.checkAgainstOthers(diastolic, both));
+  const problem = top ?? bottom;
+  if (problem) {
+    const texts = textsOf(ctx, q);
+    const about = top ? question : diastolic;
+    ctx.say(problemText(ctx.t, problem, (i) => texts.check(about, i)));
+    return showQuestion(ctx);
+  }
+  ctx.state.answers = both;
+  ctx.say(ctx.t('screening.bloodPressureRecorded', reading));
+  return askNext(ctx);
 }
 
 function isBack(ctx: Ctx, input: FlowInput): boolean {
@@ -298,14 +369,32 @@ async function onAnswer(ctx: Ctx, input: FlowInput): Promise<void> {
     ctx.state.answers = answers;
     return askNext(ctx);
   }
-  const parsed = answerFrom(question, input);
+  const texts = textsOf(ctx, q);
+  let answer = input;
+  if (input.kind === 'text') {
+    // A blood pressure in one answer ("165/100") at the systolic question, when the diastolic one is asked.
+    const diastolic = diastolicAfter(q, question);
+    const reading = diastolic ? parseBloodPressure(input.text) : null;
+    if (diastolic && reading && q.isAsked(diastolic, { ...answers, [question.id]: reading.systolic }))
+      return onBloodPressure(ctx, q, question, diastolic, reading);
+    const guess = guessedAnswer(ctx, texts, question, input.text);
+    if (guess) {
+      ctx.say(ctx.t('screening.understood', { answer: guess.labels.join(', ') }));
+      answer = guess.input;
+    }
+  }
+  const unit = question.type === 'number' ? [question.unit, texts.unit(question)] : [];
+  const parsed = answerFrom(
+    question,
+    answer,
+    unit.filter((u): u is string => u !== undefined),
+  );
   const problem =
     'problem' in parsed
       ? parsed.problem
       : (q.checkValue(question, parsed.value) ??
         q.checkAgainstOthers(question, { ...answers, [question.id]: parsed.value }));
   if (problem || !('value' in parsed)) {
-    const texts = textsOf(ctx, q);
     ctx.say(problemText(ctx.t, problem ?? { code: 'required' }, (i) => texts.check(question, i)));
     return showQuestion(ctx);
   }
