@@ -6,7 +6,8 @@
  * As with the embedding workers, the script is `check-worker.js` beside this file when compiled, and under tsx or
  * vitest the `.ts` source loaded through a bootstrap that registers tsx in the worker.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startScriptWorker } from '../../workers/start-worker.js';
 import type { TreeChanges } from '../versions/content-tree.js';
 import type { ContentLoader } from '../versions/version-store.js';
 import type { CheckReply, CheckRequest } from './check-worker.js';
@@ -44,7 +45,7 @@ export function createWorkerLoader(options: { idleMs?: number } = {}): WorkerLoa
   };
 
   const start = (): Worker => {
-    const w = startWorker();
+    const w = startScriptWorker(import.meta.url, 'check-worker');
     w.on('message', (reply: CheckReply) => {
       const p = pending.get(reply.id);
       pending.delete(reply.id);
@@ -104,21 +105,4 @@ export function createWorkerLoader(options: { idleMs?: number } = {}): WorkerLoa
       await w.terminate();
     },
   };
-}
-
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./check-worker.js', here));
-  // Under tsx or vitest: register tsx inside the worker, then load the TypeScript source.
-  const entry = new URL('./check-worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-function tsxApi(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return new URL('../../../node_modules/tsx/dist/esm/api/index.mjs', import.meta.url).href;
-  }
 }

@@ -10,10 +10,11 @@
  * start a worker on a `.ts` file, and a worker does not inherit the parent's loader hooks on Node 20).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startScriptWorker } from '../../workers/start-worker.js';
 import type { VectorRanker } from '../embedder.js';
 import type { Ranked } from '../keyword-index.js';
-import type { WorkerData, WorkerReply, WorkerRequest } from './embed-worker.js';
+import type { WorkerReply, WorkerRequest } from './embed-worker.js';
 import type { TransformersEmbedder, TransformersEmbedderOptions } from './transformers-embedder.js';
 
 export interface WorkerEmbedderOptions extends TransformersEmbedderOptions {
@@ -146,23 +147,6 @@ class Lane {
   }
 }
 
-function startWorker(data: WorkerData): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./embed-worker.js', here), { workerData: data });
-  // Under tsx or vitest: register tsx inside the worker, then load the TypeScript source.
-  const entry = new URL('./embed-worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
-}
-
-function tsxApi(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return new URL('../../../node_modules/tsx/dist/esm/api/index.mjs', import.meta.url).href;
-  }
-}
-
 export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Promise<WorkerEmbedder> {
   const modelOptions: TransformersEmbedderOptions = {
     model: options.model,
@@ -182,9 +166,12 @@ export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Prom
 
   const queryLane = (): Lane => {
     if (query) return query;
-    const lane = new Lane(startWorker({ options: modelOptions }), (l) => {
-      if (query === l) query = null;
-    });
+    const lane = new Lane(
+      startScriptWorker(import.meta.url, 'embed-worker', { workerData: { options: modelOptions } }),
+      (l) => {
+        if (query === l) query = null;
+      },
+    );
     query = lane;
     for (const [key, v] of loaded) void lane.request({ op: 'load', key, ...v }).catch(() => undefined);
     return lane;
@@ -199,9 +186,12 @@ export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Prom
   });
 
   const batchLane = (): Lane => {
-    const lane = new Lane(startWorker({ options: modelOptions, nice }), (l) => {
-      batch.delete(l);
-    });
+    const lane = new Lane(
+      startScriptWorker(import.meta.url, 'embed-worker', { workerData: { options: modelOptions, nice } }),
+      (l) => {
+        batch.delete(l);
+      },
+    );
     batch.add(lane);
     return lane;
   };

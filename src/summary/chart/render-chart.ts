@@ -4,7 +4,8 @@
  * alive. Like the content check worker, the script is `chart-worker.js` beside this file when compiled, and under
  * tsx or vitest the `.ts` source loaded through a bootstrap that registers tsx in the worker.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startScriptWorker } from '../../workers/start-worker.js';
 import type { ChartData, ChartRenderer } from './chart-data.js';
 import type { ChartReply, ChartRequest } from './chart-worker.js';
 
@@ -38,7 +39,7 @@ export function createChartRenderer(options: { idleMs?: number } = {}): ChartRen
   };
 
   const start = (): Worker => {
-    const w = startWorker();
+    const w = startScriptWorker(import.meta.url, 'chart-worker');
     w.on('message', (reply: ChartReply) => {
       const p = pending.get(reply.id);
       pending.delete(reply.id);
@@ -87,21 +88,4 @@ export function createChartRenderer(options: { idleMs?: number } = {}): ChartRen
       await w.terminate();
     },
   };
-}
-
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./chart-worker.js', here));
-  // Under tsx or vitest: register tsx inside the worker, then load the TypeScript source.
-  const entry = new URL('./chart-worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-function tsxApi(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return new URL('../../../node_modules/tsx/dist/esm/api/index.mjs', import.meta.url).href;
-  }
 }
